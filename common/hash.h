@@ -1,0 +1,80 @@
+// The hash interface that the transcript and the Merkle tree are generic over,
+// and its BLAKE2b-256 instance from libsodium (docs/PROTOCOL.md §2).
+//
+// A Hash provides: kDigestBytes, a Digest type, a State with
+// init(personalization) / update(bytes) / finalize(), and a one-shot digest().
+// BLAKE2b-256 here is BLAKE2b with the digest length set to 32 in the
+// parameter block (not a truncated BLAKE2b-512), personalised per use.
+#pragma once
+
+#include <sodium.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace zkpot {
+
+// Personalisation strings: one per use, so that no hash input of one kind can
+// be read as another (16 bytes each, zero padded).
+namespace personal {
+inline constexpr std::string_view kTranscript = "zkpot/fs/absorb";
+inline constexpr std::string_view kSqueeze = "zkpot/fs/squeeze";
+inline constexpr std::string_view kMerkleLeaf = "zkpot/merkle/lf";
+inline constexpr std::string_view kMerkleNode = "zkpot/merkle/nd";
+inline constexpr std::string_view kStatement = "zkpot/statement";
+inline constexpr std::string_view kProofOfWork = "zkpot/pow";
+inline constexpr std::string_view kDataset = "zkpot/dataset";
+}  // namespace personal
+
+class Blake2b256 {
+ public:
+  static constexpr size_t kDigestBytes = 32;
+  static constexpr uint8_t kHashId = 1;  // bound into every domain separator
+  using Digest = std::array<uint8_t, kDigestBytes>;
+
+  class State {
+   public:
+    explicit State(std::string_view personalization) {
+      uint8_t pers[crypto_generichash_blake2b_PERSONALBYTES] = {0};
+      std::memcpy(pers, personalization.data(),
+                  personalization.size() < sizeof pers ? personalization.size() : sizeof pers);
+      // Cannot fail for these fixed, valid lengths.
+      (void)crypto_generichash_blake2b_init_salt_personal(&st_, nullptr, 0, kDigestBytes, nullptr, pers);
+    }
+    void update(const void* data, size_t len) {
+      (void)crypto_generichash_blake2b_update(&st_, static_cast<const unsigned char*>(data), len);
+    }
+    void update_u64(uint64_t x) {
+      uint8_t b[8];
+      for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(x >> (8 * i));
+      update(b, 8);
+    }
+    void update_u8(uint8_t x) { update(&x, 1); }
+    Digest finalize() {
+      Digest d;
+      (void)crypto_generichash_blake2b_final(&st_, d.data(), kDigestBytes);
+      return d;
+    }
+
+   private:
+    crypto_generichash_blake2b_state st_;
+  };
+
+  static Digest digest(std::string_view personalization, const void* data, size_t len) {
+    State s(personalization);
+    s.update(data, len);
+    return s.finalize();
+  }
+  // Hash of two digests (Merkle nodes and chaining), with its own personalisation.
+  static Digest compress(std::string_view personalization, const Digest& a, const Digest& b) {
+    State s(personalization);
+    s.update(a.data(), a.size());
+    s.update(b.data(), b.size());
+    return s.finalize();
+  }
+};
+
+}  // namespace zkpot

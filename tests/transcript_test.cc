@@ -1,0 +1,77 @@
+#include "common/transcript.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace zkpot {
+namespace {
+
+Blake2b256::Digest digest_of(uint8_t b) {
+  Blake2b256::Digest d{};
+  d.fill(b);
+  return d;
+}
+
+TEST(Transcript, SameMessagesGiveSameChallenges) {
+  Transcript<> a("zkpot-test", digest_of(1)), b("zkpot-test", digest_of(1));
+  const Gl x = Gl::from_u64(42);
+  a.absorb_field("x", x);
+  b.absorb_field("x", x);
+  EXPECT_EQ(a.challenge<GlExt3>("r"), b.challenge<GlExt3>("r"));
+}
+
+TEST(Transcript, StatementDigestChangesChallenges) {
+  Transcript<> a("zkpot-test", digest_of(1)), b("zkpot-test", digest_of(2));
+  EXPECT_NE(a.challenge<GlExt3>("r"), b.challenge<GlExt3>("r"));
+}
+
+TEST(Transcript, DomainTagChangesChallenges) {
+  Transcript<> a("zkpot-test", digest_of(1)), b("zkpot-tesu", digest_of(1));
+  EXPECT_NE(a.challenge<Gl>("r"), b.challenge<Gl>("r"));
+}
+
+TEST(Transcript, FramingSeparatesLabelsAndPayloads) {
+  // "ab" + "c" must not collide with "a" + "bc", nor label with payload.
+  Transcript<> a("t", digest_of(0)), b("t", digest_of(0)), c("t", digest_of(0));
+  const uint8_t ab[] = {'a', 'b'}, cc[] = {'c'}, aa[] = {'a'}, bc[] = {'b', 'c'};
+  a.absorb_bytes("m", ab, 2);
+  a.absorb_bytes("m", cc, 1);
+  b.absorb_bytes("m", aa, 1);
+  b.absorb_bytes("m", bc, 2);
+  c.absorb_bytes("ma", bc, 2);
+  c.absorb_bytes("m", aa, 0);
+  const Gl ra = a.challenge<Gl>("r"), rb = b.challenge<Gl>("r"), rc = c.challenge<Gl>("r");
+  EXPECT_NE(ra, rb);
+  EXPECT_NE(ra, rc);
+  EXPECT_NE(rb, rc);
+}
+
+TEST(Transcript, EveryAbsorbedValueAffectsLaterChallenges) {
+  Transcript<> a("t", digest_of(0)), b("t", digest_of(0));
+  a.absorb_field("v", Gl::from_u64(7));
+  b.absorb_field("v", Gl::from_u64(8));
+  (void)a.challenge<Gl>("r1");
+  (void)b.challenge<Gl>("r1");
+  a.absorb_u64("n", 1);
+  b.absorb_u64("n", 1);
+  // b differs from a only before the first challenge; it still differs later.
+  EXPECT_NE(a.challenge<GlExt3>("r2"), b.challenge<GlExt3>("r2"));
+}
+
+TEST(Transcript, SuccessiveChallengesDiffer) {
+  Transcript<> t("t", digest_of(0));
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(t.challenge<Gl>("r").value());
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(Transcript, IndicesStayInRange) {
+  Transcript<> t("t", digest_of(3));
+  uint64_t idx[256];
+  t.challenge_indices("q", 10, idx, 256);
+  for (uint64_t i : idx) EXPECT_LT(i, 1024u);
+}
+
+}  // namespace
+}  // namespace zkpot
