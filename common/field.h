@@ -26,6 +26,31 @@ ZKPOT_HD void mul_wide(uint64_t a, uint64_t b, uint64_t* lo, uint64_t* hi) {
 #endif
 }
 
+// Compile-time helpers for SmallPrimeField's roots of unity (P < 2^32, so
+// products fit in 64 bits).
+constexpr uint64_t small_pow_mod(uint64_t b, uint64_t e, uint64_t p) {
+  uint64_t r = 1 % p;
+  b %= p;
+  while (e) {
+    if (e & 1) r = r * b % p;
+    b = b * b % p;
+    e >>= 1;
+  }
+  return r;
+}
+constexpr unsigned small_two_adicity(uint64_t p) {
+  unsigned s = 0;
+  for (uint64_t q = p - 1; (q & 1) == 0; q >>= 1) ++s;
+  return s;
+}
+// A primitive 2^s-th root of unity, s the 2-adicity of p - 1: g^((p-1)/2^s)
+// for the least quadratic non-residue g (p must be prime).
+constexpr uint64_t small_two_adic_root(uint64_t p) {
+  uint64_t g = 2;
+  while (g < p && small_pow_mod(g, (p - 1) / 2, p) != p - 1) ++g;
+  return small_pow_mod(g, (p - 1) >> small_two_adicity(p), p);
+}
+
 }  // namespace detail
 
 class Goldilocks {
@@ -134,7 +159,9 @@ class Goldilocks {
     return true;
   }
 
-  // Primitive 2^log_n-th root of unity, log_n <= 32.
+  // Primitive 2^log_n-th root of unity for log_n <= kTwoAdicity (callers check:
+  // a larger log_n has no such root). root_of_unity(k)^2 == root_of_unity(k-1),
+  // which the NTT's four-step decomposition relies on (docs/PROTOCOL.md §1.4).
   ZKPOT_HD static Goldilocks root_of_unity(unsigned log_n) {
     Goldilocks w = from_canonical(kRootOfUnity2Pow32);
     for (unsigned i = log_n; i < kTwoAdicity; ++i) w = w.square();
@@ -154,6 +181,8 @@ class SmallPrimeField {
   static_assert(P > 2, "modulus must be an odd prime");
   static constexpr uint64_t kModulus = P;
   static constexpr size_t kEncodedBytes = 4;
+  static constexpr unsigned kTwoAdicity = detail::small_two_adicity(P);
+  static constexpr uint64_t kRootOfUnity2Adic = detail::small_two_adic_root(P);
 
   ZKPOT_HD_CONST SmallPrimeField() : v_(0) {}
   ZKPOT_HD static constexpr SmallPrimeField from_canonical(uint64_t x) { return SmallPrimeField(x); }
@@ -195,6 +224,14 @@ class SmallPrimeField {
     return r;
   }
   ZKPOT_HD SmallPrimeField inverse() const { return pow(P - 2); }
+
+  // Primitive 2^log_n-th root of unity for log_n <= kTwoAdicity (callers
+  // check), with the same squaring chain as Goldilocks::root_of_unity.
+  ZKPOT_HD static SmallPrimeField root_of_unity(unsigned log_n) {
+    SmallPrimeField w(kRootOfUnity2Adic);
+    for (unsigned i = log_n; i < kTwoAdicity; ++i) w = w.square();
+    return w;
+  }
 
   ZKPOT_HD void encode(uint8_t* out) const {
     for (int i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(v_ >> (8 * i));
