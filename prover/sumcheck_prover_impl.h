@@ -1,0 +1,227 @@
+// Template definitions of prover/sumcheck_prover.h (docs/PROTOCOL.md §3, §4).
+// Included from that header only.
+#pragma once
+
+#include <array>
+#include <utility>
+
+namespace zkpot {
+
+template <class F, class E>
+template <unsigned NP, bool Skip1, class T, class Load>
+void SumcheckProver<F, E>::evaluate_round(size_t pairs, size_t num_factors, const SumOfProducts<F, E>& poly,
+                                          Load& load, const E* eq_lo, const E* eq_hi, unsigned lo_bits,
+                                          std::vector<E>* values) {
+  const std::span<const ProductTerm<E>> terms(poly.terms);
+  const size_t nt = terms.size() * NP;
+  std::vector<E> total(nt, E::zero());
+  if (eq_hi == nullptr) {
+    const size_t chunks = parallel_chunk_count(pairs);
+    std::vector<T> acc(chunks * nt, T::zero());
+    parallel_chunks(pairs, [&](size_t b, size_t e, size_t c) {
+      sumcheck_detail::accumulate_unweighted<NP, Skip1, T, E>(b, e, num_factors, terms, load, acc.data() + c * nt);
+    });
+    for (size_t c = 0; c < chunks; ++c)
+      for (size_t q = 0; q < nt; ++q) total[q] += E(acc[c * nt + q]);
+  } else {
+    const size_t blocks = pairs >> lo_bits;
+    const size_t min_chunk = std::max<size_t>(1, size_t{4096} >> lo_bits);
+    const size_t chunks = parallel_chunk_count(blocks, min_chunk);
+    std::vector<E> acc(chunks * nt, E::zero());
+    parallel_chunks(
+        blocks,
+        [&](size_t b, size_t e, size_t c) {
+          sumcheck_detail::accumulate_weighted<NP, Skip1, T, E>(b, e, lo_bits, eq_lo, eq_hi, num_factors, terms, load,
+                                                                acc.data() + c * nt);
+        },
+        min_chunk);
+    for (size_t c = 0; c < chunks; ++c)
+      for (size_t q = 0; q < nt; ++q) total[q] += acc[c * nt + q];
+  }
+  values->assign(NP, E::zero());
+  for (size_t t = 0; t < terms.size(); ++t)
+    for (unsigned p = 0; p < NP; ++p) (*values)[p] += terms[t].coeff * total[t * NP + p];
+}
+
+template <class F, class E>
+template <class H>
+SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, const SumOfProducts<F, E>& poly,
+                                                    const E& claimed_sum, const LibraMask<E>* mask) {
+  poly.validate();
+  const SumcheckShape shape = poly.shape();
+  const uint32_t n = shape.num_vars, d = shape.degree;
+  if (mask != nullptr &&
+      (mask->num_vars != n || mask->degree != d || mask->coeffs.size() != size_t{n} * (d + 1)))
+    throw std::invalid_argument("sumcheck: the mask does not have the statement's shape");
+  const size_t num_factors = poly.tables.size();
+  const bool weighted = !poly.eq_point.empty();
+  const uint32_t inner_degree = weighted ? d - 1 : d;  // degree of the product part in X_j
+
+  std::optional<SumcheckMaskMessages<E>> mask_msgs;
+  if (mask != nullptr) mask_msgs = SumcheckMaskMessages<E>{mask->handle, mask->sum(), E::zero()};
+  E rho, masked_claim;
+  sumcheck_begin(transcript, shape, claimed_sum, mask_msgs ? &*mask_msgs : nullptr, &rho, &masked_claim);
+  E claim = claimed_sum;  // the unmasked part of the running claim
+
+  // Mask bookkeeping: pair_sum_suffix[i] = sum_{i' >= i} (g_i'(0) + g_i'(1));
+  // mask_bound = sum_{i < j} g_i(r_i).
+  std::vector<E> pair_sum_suffix(n + 1, E::zero());
+  if (mask != nullptr)
+    for (uint32_t i = n; i-- > 0;)
+      pair_sum_suffix[i] = pair_sum_suffix[i + 1] + mask->g(i, E::zero()) + mask->g(i, E::one());
+  E mask_bound = E::zero();
+
+  // eq(z_{>j}, .) split at variable `split`: low tables for z_{j+1..split-1},
+  // high tables for z_{s..n-1}, s >= split; about 2^(n/2 + 1) entries in all.
+  const uint32_t split = (n + 1) / 2;
+  std::vector<std::vector<E>> eq_low, eq_high;
+  if (weighted) {
+    const std::span<const E> z(poly.eq_point);
+    for (uint32_t j = 0; j + 1 < split; ++j) eq_low.push_back(eq_table<E>(z.subspan(j + 1, split - 1 - j)));
+    for (uint32_t s = split; s <= n; ++s) eq_high.push_back(eq_table<E>(z.subspan(s, n - s)));
+  }
+  E alpha = E::one();  // prod_{i<j} eq(z_i, r_i)
+
+  if (odd_.size() < num_factors) odd_.resize(num_factors);
+  if (even_.size() < num_factors) even_.resize(num_factors);
+  std::vector<const F*> base(num_factors);
+  for (size_t k = 0; k < num_factors; ++k) base[k] = poly.tables[k].data();
+  std::vector<E*> cur(num_factors), prev(num_factors);
+
+  const LagrangeKernel<E> kernel(d);
+  const LagrangeKernel<E> inner_kernel(inner_degree);
+  SumcheckProverOutput<E> out;
+  out.point.resize(n);
+  out.proof.round_messages.reserve(size_t{n} * d);
+  std::vector<E> values;
+  std::array<E, kMaxSumcheckDegree + 2> h{}, q{};
+  std::vector<E> message(d);
+
+  for (uint32_t j = 0; j < n; ++j) {
+    const size_t pairs = size_t{1} << (n - 1 - j);
+    const E zj = weighted ? poly.eq_point[j] : E::zero();
+    // q_j(1) follows from the claim unless alpha or z_j vanishes (probability ~ n/|E|).
+    const bool skip1 = !weighted || (!alpha.is_zero() && !zj.is_zero());
+    const unsigned np = skip1 ? inner_degree : inner_degree + 1;
+    const unsigned lo_bits = (weighted && j + 1 < split) ? split - 1 - j : 0;
+    const E* eq_lo = (weighted && j + 1 < split) ? eq_low[j].data() : nullptr;
+    const E* eq_hi = weighted ? eq_high[std::max(split, j + 1) - split].data() : nullptr;
+
+    auto run = [&]<unsigned NP, bool S>() {
+      if (j == 0) {
+        auto load = [&](size_t k, size_t i, F& lo, F& hi) {
+          lo = base[k][2 * i];
+          hi = base[k][2 * i + 1];
+        };
+        evaluate_round<NP, S, F>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+        return;
+      }
+      // Level j tables (2 * pairs entries) are folded from level j - 1 with r_{j-1}.
+      const E r = out.point[j - 1];
+      for (size_t k = 0; k < num_factors; ++k) cur[k] = (j % 2 ? odd_ : even_)[k].reserve(2 * pairs);
+      if (j == 1) {
+        auto load = [&](size_t k, size_t i, E& lo, E& hi) {
+          const F* p = base[k] + 4 * i;
+          lo = E(p[0]) + r * (p[1] - p[0]);
+          hi = E(p[2]) + r * (p[3] - p[2]);
+          cur[k][2 * i] = lo;
+          cur[k][2 * i + 1] = hi;
+        };
+        evaluate_round<NP, S, E>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+      } else {
+        auto load = [&](size_t k, size_t i, E& lo, E& hi) {
+          const E* p = prev[k] + 4 * i;
+          lo = p[0] + r * (p[1] - p[0]);
+          hi = p[2] + r * (p[3] - p[2]);
+          cur[k][2 * i] = lo;
+          cur[k][2 * i + 1] = hi;
+        };
+        evaluate_round<NP, S, E>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+      }
+    };
+    if (skip1)
+      sumcheck_detail::dispatch_points<true>(np, run);
+    else
+      sumcheck_detail::dispatch_points<false>(np, run);
+    if (j >= 1) std::swap(cur, prev);  // prev now holds level j
+
+    // The product part at X = 0..inner_degree.
+    if (skip1) {
+      q[0] = values[0];
+      for (unsigned x = 2; x <= inner_degree; ++x) q[x] = values[x - 1];
+      if (weighted)  // claim = alpha ((1 - z_j) q(0) + z_j q(1))
+        q[1] = (claim * alpha.inverse() - (E::one() - zj) * q[0]) * zj.inverse();
+      else
+        q[1] = claim - q[0];
+    } else {
+      for (unsigned x = 0; x <= inner_degree; ++x) q[x] = values[x];
+    }
+    // The round polynomial h_j at X = 0..d.
+    if (weighted) {
+      q[d] = inner_kernel.evaluate(q.data(), E::from_u64(d));
+      for (unsigned x = 0; x <= d; ++x) {
+        const E X = E::from_u64(x);
+        const E eqz = E::one() - zj - X + (zj + zj) * X;
+        h[x] = alpha * eqz * q[x];
+      }
+    } else {
+      for (unsigned x = 0; x <= d; ++x) h[x] = q[x];
+    }
+
+    // Message: h_j + rho m_j at X = 0, 2, ..., d (docs/PROTOCOL.md §3, §4).
+    for (unsigned x = 0; x <= d; ++x) {
+      if (x == 1) continue;
+      E v = h[x];
+      if (mask != nullptr) {
+        // m_j(X) = 2^(n-1-j) (mask_bound + g_j(X)) + 2^(n-2-j) sum_{i>j} (g_i(0) + g_i(1)).
+        E m = E::from_u64(uint64_t{1} << (n - 1 - j)) * (mask_bound + mask->g(j, E::from_u64(x)));
+        if (j + 1 < n) m += E::from_u64(uint64_t{1} << (n - 2 - j)) * pair_sum_suffix[j + 1];
+        v += rho * m;
+      }
+      message[x == 0 ? 0 : x - 1] = v;
+    }
+    E r, next_masked;
+    if (sumcheck_round(transcript, kernel, std::span<const E>(message), masked_claim, &r, &next_masked) !=
+        SumcheckStatus::kOk)
+      throw std::logic_error("sumcheck: round message has the wrong length");
+    out.proof.round_messages.insert(out.proof.round_messages.end(), message.begin(), message.end());
+    out.point[j] = r;
+    masked_claim = next_masked;
+    claim = kernel.evaluate(h.data(), r);
+    if (mask != nullptr) mask_bound += mask->g(j, r);
+    if (weighted) alpha *= (E::one() - zj) * (E::one() - r) + zj * r;
+  }
+
+  // P_k(r): fold the last level (two entries) with r_{n-1}.
+  const E r_last = out.point[n - 1];
+  out.factor_evaluations.resize(num_factors);
+  for (size_t k = 0; k < num_factors; ++k) {
+    if (n == 1)
+      out.factor_evaluations[k] = E(base[k][0]) + r_last * (base[k][1] - base[k][0]);
+    else
+      out.factor_evaluations[k] = prev[k][0] + r_last * (prev[k][1] - prev[k][0]);
+  }
+
+  if (mask_msgs) {
+    mask_msgs->evaluation = mask_bound;
+    PendingClaim<E> mc;
+    if (!PendingClaim<E>::make_libra_mask(mask->handle, std::span<const E>(out.point), d, mask_bound, &mc))
+      throw std::logic_error("sumcheck: too many variables for a claim");
+    out.mask_claim = mc;
+  }
+  const E unmasked = sumcheck_finish(transcript, mask_msgs ? &*mask_msgs : nullptr, rho, masked_claim);
+
+  // The claim must end at the summand's value; otherwise claimed_sum was wrong.
+  E expected;
+  if (evaluate_terms<E>(std::span<const ProductTerm<E>>(poly.terms), std::span<const E>(out.factor_evaluations),
+                        &expected) != SumcheckStatus::kOk)
+    throw std::logic_error("sumcheck: bad terms");
+  if (weighted) expected *= alpha;
+  if (unmasked != expected || claim != expected)
+    throw std::invalid_argument("sumcheck: the claimed sum is not the sum of the polynomial");
+  out.final_claim = expected;
+  out.proof.mask = mask_msgs;
+  return out;
+}
+
+}  // namespace zkpot
