@@ -46,9 +46,11 @@ inline constexpr uint64_t kMaxEnvelopeBytes =
 
 // Caps of the statement map, of one segment's map, and of the envelope's own
 // structure (the statement is read under its own caps, see read_encoded_item).
+// Envelope depth 3 = map, segments array, and room for a wrongly typed
+// container in a segment's place, so that reports a type mismatch.
 inline constexpr CborLimits kStatementLimits{kMaxStatementBytes, 8, 4096, kMaxStatementBytes, 16384};
 inline constexpr CborLimits kSegmentLimits{kMaxSegmentBytes, 16, 1u << 20, kMaxSegmentBytes, 1u << 21};
-inline constexpr CborLimits kEnvelopeLimits{kMaxEnvelopeBytes, 2, kMaxSegments, kMaxSegmentBytes,
+inline constexpr CborLimits kEnvelopeLimits{kMaxEnvelopeBytes, 3, kMaxSegments, kMaxSegmentBytes,
                                             9 + kMaxSegments};
 
 // A decoded envelope: views into the caller's buffer, nothing copied.
