@@ -238,7 +238,8 @@ bool merkle_multi_walk(unsigned height, uint64_t* pos, size_t m, OnPair&& on_pai
 
 // Verifies a multi-path opening, overwriting `digests`: on entry digests[i] is
 // the digest of leaf indices[i]. position_scratch must hold indices.size()
-// entries. Every sibling must be consumed, and none may be left over.
+// entries and must not alias indices. Every sibling must be consumed, and none
+// may be left over.
 template <class H = Blake2b256>
 [[nodiscard]] MerkleStatus merkle_verify_multi_path_in_place(const typename H::Digest& root, unsigned height,
                                                              std::span<const uint64_t> indices,

@@ -45,6 +45,12 @@ class MerkleTree {
     std::vector<Digest> siblings;
   };
 
+  // A tree holds 2^(h+1) digests: moved, never copied by accident.
+  MerkleTree(MerkleTree&&) noexcept = default;
+  MerkleTree& operator=(MerkleTree&&) noexcept = default;
+  MerkleTree(const MerkleTree&) = delete;
+  MerkleTree& operator=(const MerkleTree&) = delete;
+
   // Leaf i is the row elements[i * row_width, (i + 1) * row_width).
   template <class F>
   static MerkleTree commit_rows(std::span<const F> elements, size_t row_width) {
