@@ -87,19 +87,18 @@ class Goldilocks {
     return v_ > kModulus / 2 ? -static_cast<int64_t>(kModulus - v_) : static_cast<int64_t>(v_);
   }
 
+  // Arithmetic is branchless (masks, not jumps): on random operands the carry
+  // and borrow branches are unpredictable and cost more than the arithmetic.
   ZKPOT_HD constexpr Goldilocks operator+(Goldilocks o) const {
-    // a + b < 2p < 2^65: detect the carry out of 64 bits and fold it as +eps.
-    uint64_t s = v_ + o.v_;
-    const bool carry = s < v_;
-    uint64_t r = s + (carry ? kEpsilon : 0);
-    // With a carry, s + eps < p always; without one, s may be >= p.
-    if (!carry && r >= kModulus) r -= kModulus;
-    return Goldilocks(r, 0);
+    // a + b >= p exactly when b >= p - a; then (a + b + eps) mod 2^64 is
+    // a + b - p, whether or not the sum carried out of 64 bits.
+    const uint64_t s = v_ + o.v_;
+    return Goldilocks(s + (mask(o.v_ >= kModulus - v_) & kEpsilon), 0);
   }
   ZKPOT_HD constexpr Goldilocks operator-(Goldilocks o) const {
-    uint64_t d = v_ - o.v_;
-    if (v_ < o.v_) d -= kEpsilon;  // wrapped by 2^64: subtract 2^64 - p
-    return Goldilocks(d, 0);
+    // On a borrow the wrapped difference is a - b + 2^64; subtract eps = 2^64 - p.
+    const uint64_t d = v_ - o.v_;
+    return Goldilocks(d - (mask(v_ < o.v_) & kEpsilon), 0);
   }
   ZKPOT_HD constexpr Goldilocks operator-() const { return Goldilocks(v_ == 0 ? 0 : kModulus - v_, 0); }
   ZKPOT_HD Goldilocks operator*(Goldilocks o) const {
@@ -127,16 +126,16 @@ class Goldilocks {
   ZKPOT_HD Goldilocks inverse() const { return pow(kModulus - 2); }
 
   // x = lo + 2^64 (h_lo + 2^32 h_hi) = lo - h_hi + eps * h_lo  (mod p).
-  ZKPOT_HD static Goldilocks reduce128(uint64_t lo, uint64_t hi) {
+  ZKPOT_HD static constexpr Goldilocks reduce128(uint64_t lo, uint64_t hi) {
     const uint64_t h_hi = hi >> 32;
     const uint64_t h_lo = hi & kEpsilon;
-    uint64_t t0 = lo - h_hi;
-    if (lo < h_hi) t0 -= kEpsilon;  // borrow: add p, i.e. subtract eps mod 2^64
-    const uint64_t t1 = h_lo * kEpsilon;  // < 2^64
-    uint64_t r = t0 + t1;
-    if (r < t1) r += kEpsilon;  // carry: 2^64 == eps
-    if (r >= kModulus) r -= kModulus;
-    return Goldilocks(r, 0);
+    // Borrow: add p, i.e. subtract eps modulo 2^64 (no second wrap: t0 > eps).
+    const uint64_t t0 = (lo - h_hi) - (mask(lo < h_hi) & kEpsilon);
+    const uint64_t t1 = (h_lo << 32) - h_lo;  // h_lo * eps < 2^64
+    const uint64_t r = t0 + t1;
+    // A carry adds 2^64 = eps and then r + eps < p; without one, r >= p is
+    // reduced by adding eps modulo 2^64. The two cases never both apply.
+    return Goldilocks(r + (mask((r < t1) | (r >= kModulus)) & kEpsilon), 0);
   }
 
   // Little-endian canonical encoding.
@@ -170,6 +169,8 @@ class Goldilocks {
 
  private:
   ZKPOT_HD constexpr Goldilocks(uint64_t v, int) : v_(v) {}
+  // All ones if c, else zero.
+  ZKPOT_HD static constexpr uint64_t mask(bool c) { return uint64_t{0} - static_cast<uint64_t>(c); }
   uint64_t v_;
 };
 

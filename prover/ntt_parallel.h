@@ -6,10 +6,12 @@
 // elements, row-major): length-R transforms down the columns, a twiddle
 // w_n^(column * row frequency) per element, then length-C transforms along the
 // rows. With in-place DIF sub-transforms the result is exactly the length-n
-// DIF output (bit-reversed order), so no transpose is needed. Columns are
-// processed in blocks of kColumnBlock adjacent columns copied into a dense
-// scratch block, so every pass runs in L2 and no cache set is overloaded by
-// the power-of-two row stride; rows fit in L1.
+// DIF output (bit-reversed order), so no transpose is needed. Rows are long
+// (up to 2^16 elements, 512 KiB, so one stays in L2) and R is small, so a block
+// of adjacent columns is a few hundred contiguous runs of kilobytes: it is
+// copied into a dense scratch block (the power-of-two row stride would
+// otherwise map every row to the same few cache sets), transformed in L2, and
+// copied back.
 #pragma once
 
 #include <cstddef>
@@ -41,8 +43,10 @@ namespace ntt_detail {
 // Transforms of at least 2^kFourStepMinLog elements use the four-step
 // decomposition (and threads); smaller ones run as one row.
 inline constexpr unsigned kFourStepMinLog = 14;
-// Adjacent columns transformed together: two cache lines of Goldilocks.
-inline constexpr size_t kColumnBlock = 16;
+// Longest row: 2^16 elements stay in L2 while they are transformed.
+inline constexpr unsigned kMaxLogCols = 16;
+// Elements in a column block's scratch (2^16: 512 KiB of Goldilocks).
+inline constexpr size_t kColumnBlockElements = size_t{1} << 16;
 
 // Portable kernels; every field uses them, Goldilocks when SIMD is off.
 template <class F>
@@ -113,7 +117,7 @@ struct NttKernels<Goldilocks> {
 template <class F>
 void gather_columns(const F* a, size_t rows, size_t cols, size_t c0, size_t width, F* block) {
   for (size_t r = 0; r < rows; ++r) {
-    if (r + 8 < rows) __builtin_prefetch(a + (r + 8) * cols + c0);
+    if (r + 4 < rows) __builtin_prefetch(a + (r + 4) * cols + c0);
     const F* src = a + r * cols + c0;
     for (size_t c = 0; c < width; ++c) block[r * width + c] = src[c];
   }
@@ -127,13 +131,25 @@ void scatter_columns(const F* block, size_t rows, size_t cols, size_t c0, size_t
 }
 
 // Shape of a four-step transform of 2^log_n elements: 2^log_rows rows of
-// 2^log_cols columns, rows at least as long as columns.
+// 2^log_cols columns, and the number of adjacent columns per block.
 struct FourStepShape {
   unsigned log_rows, log_cols;
+  size_t width;
   size_t rows() const { return size_t{1} << log_rows; }
   size_t cols() const { return size_t{1} << log_cols; }
 };
-inline FourStepShape four_step_shape(unsigned log_n) { return {log_n / 2, log_n - log_n / 2}; }
+// At most 2^8 rows unless rows would exceed 2^kMaxLogCols; blocks of 16 to
+// 256 columns filling the scratch, and at least 8 blocks to share out.
+inline FourStepShape four_step_shape(unsigned log_n) {
+  unsigned log_rows = log_n / 2 < 8 ? log_n / 2 : 8;
+  if (log_n - log_rows > kMaxLogCols) log_rows = log_n - kMaxLogCols;
+  const unsigned log_cols = log_n - log_rows;
+  size_t width = kColumnBlockElements >> log_rows;
+  if (width > 256) width = 256;
+  if (width > (size_t{1} << log_cols) / 8) width = (size_t{1} << log_cols) / 8;
+  if (width < 16) width = 16;
+  return {log_rows, log_cols, width};
+}
 
 }  // namespace ntt_detail
 
@@ -150,17 +166,17 @@ void parallel_ntt_to_bit_reversed(std::span<F> a) {
   const size_t rows = shape.rows(), cols = shape.cols();
   const NttTwiddles<F>& tw_rows = ntt_twiddles<F>(shape.log_rows);
   const NttTwiddles<F>& tw_cols = ntt_twiddles<F>(shape.log_cols);
-  constexpr size_t kWidth = ntt_detail::kColumnBlock;
+  const size_t width = shape.width;
   F* data = a.data();
-  // Step 1: length-`rows` DIFs down every column, kWidth columns at a time.
+  // Step 1: length-`rows` DIFs down every column, `width` columns at a time.
   parallel_chunks(
-      cols / kWidth,
+      cols / width,
       [&](size_t begin, size_t end, size_t) {
-        std::vector<F> block(rows * kWidth);
+        std::vector<F> block(rows * width);
         for (size_t b = begin; b < end; ++b) {
-          ntt_detail::gather_columns(data, rows, cols, b * kWidth, kWidth, block.data());
-          K::dif_columns(block.data(), kWidth, tw_rows);
-          ntt_detail::scatter_columns(block.data(), rows, cols, b * kWidth, kWidth, data);
+          ntt_detail::gather_columns(data, rows, cols, b * width, width, block.data());
+          K::dif_columns(block.data(), width, tw_rows);
+          ntt_detail::scatter_columns(block.data(), rows, cols, b * width, width, data);
         }
       },
       1);
@@ -194,7 +210,7 @@ void parallel_intt_from_bit_reversed(std::span<F> a) {
   const size_t rows = shape.rows(), cols = shape.cols();
   const NttTwiddles<F>& tw_rows = ntt_twiddles<F>(shape.log_rows);
   const NttTwiddles<F>& tw_cols = ntt_twiddles<F>(shape.log_cols);
-  constexpr size_t kWidth = ntt_detail::kColumnBlock;
+  const size_t width = shape.width;
   F* data = a.data();
   const F w_n_inv = F::root_of_unity(log_n).inverse();
   const F n_inv = tw_n.n_inverse();
@@ -208,13 +224,13 @@ void parallel_intt_from_bit_reversed(std::span<F> a) {
       },
       1);
   parallel_chunks(
-      cols / kWidth,
+      cols / width,
       [&](size_t begin, size_t end, size_t) {
-        std::vector<F> block(rows * kWidth);
+        std::vector<F> block(rows * width);
         for (size_t b = begin; b < end; ++b) {
-          ntt_detail::gather_columns(data, rows, cols, b * kWidth, kWidth, block.data());
-          K::dit_columns(block.data(), kWidth, tw_rows);
-          ntt_detail::scatter_columns(block.data(), rows, cols, b * kWidth, kWidth, data);
+          ntt_detail::gather_columns(data, rows, cols, b * width, width, block.data());
+          K::dit_columns(block.data(), width, tw_rows);
+          ntt_detail::scatter_columns(block.data(), rows, cols, b * width, width, data);
         }
       },
       1);
