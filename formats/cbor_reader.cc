@@ -83,7 +83,10 @@ cbor_callbacks make_callbacks() {
   return cb;
 }
 
-const cbor_callbacks kCallbacks = make_callbacks();
+const cbor_callbacks& callbacks() {
+  static const cbor_callbacks cb = make_callbacks();
+  return cb;
+}
 
 CborType type_of_major(uint8_t major) {
   switch (major) {
@@ -214,7 +217,7 @@ FormatStatus CborReader::next(CborToken* token) {
 
   // 4. libcbor decodes the item; its report must agree with the raw header.
   DecodedItem decoded;
-  const cbor_decoder_result r = cbor_stream_decode(p, avail, &kCallbacks, &decoded);
+  const cbor_decoder_result r = cbor_stream_decode(p, avail, &callbacks(), &decoded);
   if (r.status == CBOR_DECODER_NEDATA) return fail(short_input, start);
   const bool is_string = type == CborType::kBytes || type == CborType::kText;
   const size_t expected_read = head.length + (is_string ? static_cast<size_t>(head.argument) : 0);

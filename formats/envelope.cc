@@ -73,7 +73,9 @@ FormatStatus decode_envelope(std::span<const uint8_t> input, EnvelopeView* out) 
     const size_t key_offset = reader.position();
     uint64_t key = 0;
     if (FormatStatus s = reader.read_uint(&key); !s.is_ok()) return s;
-    if (key < kEnvelopeKeyVersion || key > kEnvelopeKeySegments) return FormatStatus::error(FormatError::kUnknownField, key_offset);
+    if (key < kEnvelopeKeyVersion || key > kEnvelopeKeySegments) {
+      return FormatStatus::error(FormatError::kUnknownField, key_offset);
+    }
     if (key != i + 1) return FormatStatus::error(FormatError::kMissingField, key_offset);
     const size_t at = reader.position();
     switch (key) {

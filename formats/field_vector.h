@@ -2,7 +2,8 @@
 // canonical encodings back to back (F::encode: little-endian, each base
 // coordinate below p), never a CBOR array (docs/FORMAT.md §2). The reader
 // checks the byte length against the expected count before decoding, and
-// every element for canonicity through F::decode.
+// every element for canonicity through F::decode. A length or canonicity
+// failure is returned, not latched in the reader: stop reading after one.
 #pragma once
 
 #include <cstddef>
