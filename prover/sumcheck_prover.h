@@ -30,6 +30,7 @@
 #include "common/transcript.h"
 #include "prover/parallel.h"
 #include "prover/rng.h"
+#include "prover/sumcheck_arith.h"
 
 namespace zkpot {
 
@@ -179,14 +180,14 @@ inline void expand_factors(size_t i, size_t num_factors, Load& load, T* v) {
   for (size_t k = 0; k < num_factors; ++k) {
     T lo, hi;
     load(k, i, lo, hi);
-    const T diff = hi - lo;
+    const T diff = sumcheck_arith::sub(hi, lo);
     T* out = v + k * NP;
     out[0] = lo;
     unsigned p = 1;
     if constexpr (!Skip1) out[p++] = hi;
     T x = hi;
     for (; p < NP; ++p) {
-      x += diff;
+      x = sumcheck_arith::add(x, diff);
       out[p] = x;
     }
   }
@@ -202,7 +203,7 @@ inline void term_products(std::span<const ProductTerm<E>> terms, const T* v, T* 
     for (unsigned p = 0; p < NP; ++p) o[p] = f0[p];
     for (uint32_t f = 1; f < term.num_factors; ++f) {
       const T* fk = v + size_t{term.factors[f]} * NP;
-      for (unsigned p = 0; p < NP; ++p) o[p] *= fk[p];
+      for (unsigned p = 0; p < NP; ++p) o[p] = sumcheck_arith::mul(o[p], fk[p]);
     }
   }
 }
@@ -216,7 +217,7 @@ void accumulate_unweighted(size_t begin, size_t end, size_t num_factors, std::sp
   for (size_t i = begin; i < end; ++i) {
     expand_factors<NP, Skip1, T>(i, num_factors, load, v.data());
     term_products<NP, T, E>(terms, v.data(), prod.data());
-    for (size_t q = 0; q < nt; ++q) acc[q] += prod[q];
+    for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], prod[q]);
   }
 }
 
@@ -233,16 +234,16 @@ void accumulate_weighted(size_t begin, size_t end, unsigned lo_bits, const E* eq
     if (lo_bits == 0) {
       expand_factors<NP, Skip1, T>(b, num_factors, load, v.data());
       term_products<NP, T, E>(terms, v.data(), prod.data());
-      for (size_t q = 0; q < nt; ++q) acc[q] += eq_hi[b] * prod[q];
+      for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], sumcheck_arith::mul(eq_hi[b], prod[q]));
       continue;
     }
     std::fill(inner.begin(), inner.end(), E::zero());
     for (size_t x = 0; x < block; ++x) {
       expand_factors<NP, Skip1, T>((b << lo_bits) | x, num_factors, load, v.data());
       term_products<NP, T, E>(terms, v.data(), prod.data());
-      for (size_t q = 0; q < nt; ++q) inner[q] += eq_lo[x] * prod[q];
+      for (size_t q = 0; q < nt; ++q) inner[q] = sumcheck_arith::add(inner[q], sumcheck_arith::mul(eq_lo[x], prod[q]));
     }
-    for (size_t q = 0; q < nt; ++q) acc[q] += eq_hi[b] * inner[q];
+    for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], sumcheck_arith::mul(eq_hi[b], inner[q]));
   }
 }
 

@@ -122,8 +122,8 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
       if (j == 1) {
         auto load = [&](size_t k, size_t i, E& lo, E& hi) {
           const F* p = base[k] + 4 * i;
-          lo = E(p[0]) + r * (p[1] - p[0]);
-          hi = E(p[2]) + r * (p[3] - p[2]);
+          lo = sumcheck_arith::add(E(p[0]), sumcheck_arith::mul(r, sumcheck_arith::sub(p[1], p[0])));
+          hi = sumcheck_arith::add(E(p[2]), sumcheck_arith::mul(r, sumcheck_arith::sub(p[3], p[2])));
           cur[k][2 * i] = lo;
           cur[k][2 * i + 1] = hi;
         };
@@ -131,8 +131,8 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
       } else {
         auto load = [&](size_t k, size_t i, E& lo, E& hi) {
           const E* p = prev[k] + 4 * i;
-          lo = p[0] + r * (p[1] - p[0]);
-          hi = p[2] + r * (p[3] - p[2]);
+          lo = sumcheck_arith::add(p[0], sumcheck_arith::mul(r, sumcheck_arith::sub(p[1], p[0])));
+          hi = sumcheck_arith::add(p[2], sumcheck_arith::mul(r, sumcheck_arith::sub(p[3], p[2])));
           cur[k][2 * i] = lo;
           cur[k][2 * i + 1] = hi;
         };
