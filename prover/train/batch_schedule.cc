@@ -1,0 +1,35 @@
+#include "prover/train/batch_schedule.h"
+
+#include <numeric>
+#include <stdexcept>
+#include <utility>
+
+namespace zkpot::train {
+
+std::vector<uint32_t> epoch_permutation(const Seed& seed, uint64_t epoch, size_t dataset_rows) {
+  if (dataset_rows > UINT32_MAX) throw std::invalid_argument("dataset larger than 2^32 rows");
+  std::vector<uint32_t> perm(dataset_rows);
+  std::iota(perm.begin(), perm.end(), 0u);
+  SeedStream stream(personal::kSchedule, seed, epoch);
+  for (size_t i = dataset_rows; i > 1; --i) {
+    const size_t j = stream.uniform_below(i);
+    std::swap(perm[i - 1], perm[j]);
+  }
+  return perm;
+}
+
+BatchSchedule::BatchSchedule(const Seed& seed, size_t dataset_rows, size_t batch_size)
+    : seed_(seed), rows_(dataset_rows), batch_(batch_size) {
+  if (batch_ == 0 || rows_ < batch_) throw std::invalid_argument("batch schedule: dataset smaller than one batch");
+}
+
+std::span<const uint32_t> BatchSchedule::rows_of_step(uint64_t step) {
+  const uint64_t epoch = step / steps_per_epoch(), t = step % steps_per_epoch();
+  if (epoch != cached_epoch_) {
+    perm_ = epoch_permutation(seed_, epoch, rows_);
+    cached_epoch_ = epoch;
+  }
+  return std::span<const uint32_t>(perm_).subspan(t * batch_, batch_);
+}
+
+}  // namespace zkpot::train
