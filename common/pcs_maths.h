@@ -1,0 +1,138 @@
+// The maths that the commitment scheme's prover and verifier share
+// (docs/PROTOCOL.md §9.1-§9.3): domain points of a codeword leaf, folding a
+// leaf, eq at "power" points, conversions between the monomial coefficients
+// and the hypercube values of small multilinear polynomials, proof of work.
+//
+// Verifier-side code: no allocation, no exceptions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "common/extension.h"
+#include "common/field.h"
+#include "common/hash.h"
+#include "common/ntt.h"
+
+namespace zkpot {
+
+// A codeword of round j has N = 2^log_n symbols, the evaluations of P_j on the
+// coset shift * <w_N>, stored in bit-reversed order (the output order of a DIF
+// NTT). Its 2^(log_n - k) leaves are the consecutive blocks of 2^k symbols:
+// leaf p holds P(Y zeta^rev_k(i)), i < 2^k, with Y = shift w_N^rev(p) and zeta
+// a primitive 2^k-th root of unity, i.e. the 2^k points whose 2^k-th power is
+// Y^(2^k). Folding the leaf gives P_{j+1} at that point.
+template <class F>
+F pcs_leaf_point(uint64_t shift, unsigned log_n, unsigned k, uint64_t leaf) {
+  const F w = F::root_of_unity(log_n);
+  return F::from_u64(shift) * w.pow(reverse_bits(leaf, log_n - k));
+}
+// 1 / pcs_leaf_point, without an inversion: w^-e = w^(N - e).
+template <class F>
+F pcs_leaf_point_inverse(const F& shift_inverse, unsigned log_n, unsigned k, uint64_t leaf) {
+  const F w = F::root_of_unity(log_n);
+  const uint64_t e = reverse_bits(leaf, log_n - k);
+  return shift_inverse * w.pow(e == 0 ? 0 : (uint64_t{1} << log_n) - e);
+}
+
+// Folds one leaf of 2^k values (bit-reversed order, see above) with the
+// challenges r_0..r_{k-1}: each level pairs (v_2i, v_2i+1) = (P(x), P(-x)),
+// x = Y zeta^rev_{k-1}(i), and keeps (P(x) + P(-x))/2 + r (P(x) - P(-x))/(2x),
+// the even part plus r times the odd part. `work` holds 2^k values; the
+// result is the folded polynomial at Y^(2^k).
+template <class F, class E, class V>
+E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::span<const E> r, std::span<E> work) {
+  const size_t n = size_t{1} << k;
+  for (size_t i = 0; i < n; ++i) work[i] = E(leaf[i]);
+  const F half = F::from_u64(2).inverse();
+  F y_inv = y_inverse;
+  F zeta_inv = F::root_of_unity(k).inverse();  // primitive 2^level-th root, inverted
+  for (unsigned level = 0; level < k; ++level) {
+    const size_t pairs = n >> (level + 1);
+    const unsigned bits = k - level - 1;
+    for (size_t i = 0; i < pairs; ++i) {
+      const F x_inv = y_inv * zeta_inv.pow(reverse_bits(i, bits));
+      const E a = work[2 * i], b = work[2 * i + 1];
+      work[i] = ((a + b) + r[level] * ((a - b) * x_inv)) * half;
+    }
+    y_inv = y_inv.square();
+    zeta_inv = zeta_inv.square();
+  }
+  return work[0];
+}
+
+// eq(pow(x) restricted to variables [0, r.size()), r) where pow(x)_j = x^(2^j):
+// the eq weight of a univariate evaluation point (docs/PROTOCOL.md §9.1).
+template <class E, class X>
+E pcs_eq_pow(const X& x, std::span<const E> r) {
+  E acc = E::one();
+  X xp = x;
+  for (size_t j = 0; j < r.size(); ++j) {
+    const E xe(xp);
+    acc *= xe * r[j] + (E::one() - xe) * (E::one() - r[j]);
+    xp = xp * xp;
+  }
+  return acc;
+}
+// x^(2^j), the j-th coordinate of pow(x).
+template <class X>
+X pcs_pow2k(X x, unsigned j) {
+  for (unsigned i = 0; i < j; ++i) x = x * x;
+  return x;
+}
+
+// sum_i c_i x^i (Horner); the univariate view of a multilinear polynomial
+// with monomial coefficients c (coefficient index bit j = variable x_j).
+template <class E, class X>
+E pcs_univariate_eval(std::span<const E> coeffs, const X& x) {
+  E acc = E::zero();
+  const E xe(x);
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * xe + coeffs[i];
+  return acc;
+}
+
+// The multilinear polynomial with monomial coefficients c at point z:
+// folds one variable at a time into `work` (size c.size()).
+template <class E>
+E pcs_monomial_eval(std::span<const E> coeffs, std::span<const E> z, std::span<E> work) {
+  size_t n = coeffs.size();
+  for (size_t i = 0; i < n; ++i) work[i] = coeffs[i];
+  for (size_t j = 0; j < z.size(); ++j) {
+    n /= 2;
+    for (size_t i = 0; i < n; ++i) work[i] = work[2 * i] + z[j] * work[2 * i + 1];
+  }
+  return work[0];
+}
+
+// Monomial coefficients -> hypercube values (zeta transform) and back
+// (Moebius transform), in place.
+template <class T>
+void pcs_coeffs_to_evals(std::span<T> a) {
+  for (size_t h = 1; h < a.size(); h <<= 1)
+    for (size_t i = 0; i < a.size(); ++i)
+      if (i & h) a[i] += a[i ^ h];
+}
+template <class T>
+void pcs_evals_to_coeffs(std::span<T> a) {
+  for (size_t h = 1; h < a.size(); h <<= 1)
+    for (size_t i = 0; i < a.size(); ++i)
+      if (i & h) a[i] -= a[i ^ h];
+}
+
+// Proof of work (docs/PROTOCOL.md §9.3): H_pow(challenge || nonce), read as a
+// little-endian 64-bit word, must be below 2^(64 - bits).
+template <class H = Blake2b256>
+bool pcs_pow_ok(const typename H::Digest& challenge, uint64_t nonce, unsigned bits) {
+  if (bits == 0) return true;
+  if (bits >= 64) return false;
+  typename H::State st(personal::kProofOfWork);
+  st.update(challenge.data(), challenge.size());
+  st.update_u64(nonce);
+  const typename H::Digest d = st.finalize();
+  uint64_t w = 0;
+  for (int i = 0; i < 8; ++i) w |= static_cast<uint64_t>(d[i]) << (8 * i);
+  return (w >> (64 - bits)) == 0;
+}
+
+}  // namespace zkpot

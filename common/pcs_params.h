@@ -1,0 +1,458 @@
+// Parameters and provable security of the polynomial commitment scheme
+// (docs/PROTOCOL.md §9.2, §9.5): a WHIR instance in the Johnson (list-decoding)
+// regime, and the zero-knowledge layout that masks it (mask windows and the
+// helper instance, §9.4).
+//
+// Everything here is plain arithmetic on the parameters, shared by prover,
+// verifier and the tests that recompute the §8 table. No allocation, no
+// exceptions: invalid inputs give `valid == false`.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "common/field.h"
+#include "common/hash.h"
+
+namespace zkpot {
+
+inline constexpr unsigned kPcsMaxRounds = 16;
+inline constexpr unsigned kPcsMaxWindows = kPcsMaxRounds + 2;
+// The largest committed table (2^kPcsMaxVars evaluations): with the rate, the
+// evaluation domain must stay within the 2-adicity of Goldilocks (2^32).
+inline constexpr unsigned kPcsMaxVars = 30;
+// log2 |K| for K = Goldilocks^3.
+inline constexpr double kPcsLog2ExtensionField = 3.0 * Goldilocks::kLog2Order;
+// Round polynomials of the WHIR sumcheck have degree 2 (f times an eq weight).
+inline constexpr unsigned kPcsSumcheckDegree = 2;
+
+// What a caller chooses for one WHIR instance (docs/PROTOCOL.md §9.2).
+struct WhirSpec {
+  uint32_t num_vars = 0;            // m: variables of the committed polynomial
+  uint32_t log_inv_rate = 1;        // log2(1/rho_0): the first codeword has 2^(m + this) symbols
+  uint32_t first_fold_bits = 4;     // k_0: variables folded in round 0 (a leaf holds 2^k_0 symbols)
+  uint32_t fold_bits = 4;           // k: variables folded in every later round
+  uint32_t final_vars_max = 4;      // stop folding once at most this many variables remain
+  uint32_t first_domain_shrink = 1; // log2(N_0 / N_1); later rounds halve the domain
+  uint32_t pow_bits = 0;            // grinding before each round's queries
+  uint32_t security_bits = 100;     // lambda: every round-by-round error below 2^-lambda
+  uint64_t domain_shift = 1;        // the evaluation domains are cosets shift * <w>
+};
+
+// Round j of a WHIR instance: fold k_j variables of P_j (m_j variables,
+// committed as a codeword of 2^log_domain symbols), then query it t_j times.
+struct WhirRound {
+  uint32_t num_vars = 0;     // m_j
+  uint32_t fold_bits = 0;    // k_j
+  uint32_t log_domain = 0;   // log2 N_j
+  uint32_t queries = 0;      // t_j (before duplicates are merged)
+  uint32_t pow_bits = 0;     // b_j
+  uint32_t next_ood = 0;     // out-of-domain samples on P_{j+1} (0 in the last round)
+  uint32_t log_rows() const { return log_domain - fold_bits; }
+  double log_inv_rate() const { return static_cast<double>(log_domain) - num_vars; }
+};
+
+struct WhirSchedule {
+  bool valid = false;
+  WhirSpec spec{};
+  uint32_t commit_ood = 0;   // out-of-domain samples on P_0, answered in the commitment
+  uint32_t num_rounds = 0;   // R >= 1
+  std::array<WhirRound, kPcsMaxRounds> rounds{};
+  uint32_t final_vars = 0;   // m_R: the last polynomial is sent in full (2^m_R values)
+  // The round whose codeword a query of round j opens has 2^log_rows() leaves.
+};
+
+namespace pcs_detail {
+
+inline double log2_binom2(double l) { return std::log2(l) + std::log2(l - 1.0) - 1.0; }
+
+// Johnson-regime constants for a Reed-Solomon code of rate 2^-log_inv_rate
+// (docs/PROTOCOL.md §9.5): eta = sqrt(rho)/20, delta = 1 - sqrt(rho) - eta,
+// list size L = 1/(2 eta sqrt(rho)) = 10/rho.
+struct Johnson {
+  double sqrt_rho, eta, list_size, query_bits;  // query_bits = -log2(1 - delta)
+  explicit Johnson(double log_inv_rate) {
+    sqrt_rho = std::exp2(-log_inv_rate / 2.0);
+    eta = sqrt_rho / 20.0;
+    list_size = 1.0 / (2.0 * eta * sqrt_rho);
+    query_bits = -std::log2(sqrt_rho + eta);
+  }
+};
+
+}  // namespace pcs_detail
+
+// Out-of-domain samples s so that C(L,2) (2^m / |K|)^s <= 2^-lambda.
+inline uint32_t whir_ood_samples(uint32_t num_vars, double log_inv_rate, uint32_t lambda) {
+  const pcs_detail::Johnson j(log_inv_rate);
+  const double per_sample = kPcsLog2ExtensionField - num_vars;
+  const double need = lambda + pcs_detail::log2_binom2(j.list_size);
+  uint32_t s = 1;
+  while (s * per_sample < need) ++s;
+  return s;
+}
+
+// Queries t with (1 - delta)^t <= 2^-(lambda - pow_bits).
+inline uint32_t whir_queries(double log_inv_rate, uint32_t lambda, uint32_t pow_bits) {
+  const pcs_detail::Johnson j(log_inv_rate);
+  const double need = lambda > pow_bits ? lambda - pow_bits : 0.0;
+  const double t = std::ceil(need / j.query_bits - 1e-9);
+  return t < 1.0 ? 1u : static_cast<uint32_t>(t);
+}
+
+// The round schedule of a WHIR instance; valid == false when the spec is out
+// of range (no variables, domain beyond 2^32, too many rounds).
+inline WhirSchedule whir_schedule(const WhirSpec& spec) {
+  WhirSchedule s;
+  s.spec = spec;
+  if (spec.num_vars == 0 || spec.num_vars > kPcsMaxVars || spec.first_fold_bits == 0 || spec.fold_bits == 0 ||
+      spec.log_inv_rate == 0 || spec.security_bits == 0 || spec.security_bits > 256 || spec.pow_bits > 40 ||
+      spec.domain_shift == 0 || spec.domain_shift >= Goldilocks::kModulus)
+    return s;
+  if (spec.num_vars + spec.log_inv_rate > Goldilocks::kTwoAdicity) return s;
+  uint32_t m = spec.num_vars;
+  uint32_t log_n = spec.num_vars + spec.log_inv_rate;
+  s.commit_ood = whir_ood_samples(m, spec.log_inv_rate, spec.security_bits);
+  uint32_t r = 0;
+  while (true) {
+    if (r == kPcsMaxRounds) return s;
+    WhirRound& rd = s.rounds[r];
+    const uint32_t k = r == 0 ? spec.first_fold_bits : spec.fold_bits;
+    rd.num_vars = m;
+    rd.fold_bits = k < m ? k : m;
+    rd.log_domain = log_n;
+    rd.pow_bits = spec.pow_bits;
+    rd.queries = whir_queries(static_cast<double>(log_n) - m, spec.security_bits, rd.pow_bits);
+    const uint32_t next_m = m - rd.fold_bits;
+    ++r;
+    if (next_m <= spec.final_vars_max) {
+      rd.next_ood = 0;
+      s.final_vars = next_m;
+      break;
+    }
+    const uint32_t shrink = r == 1 ? spec.first_domain_shrink : 1;
+    if (shrink >= log_n || log_n - shrink <= next_m) return s;  // the next code would have rate >= 1
+    log_n -= shrink;
+    rd.next_ood = whir_ood_samples(next_m, static_cast<double>(log_n) - next_m, spec.security_bits);
+    m = next_m;
+  }
+  s.num_rounds = r;
+  s.valid = true;
+  return s;
+}
+
+// -log2 of each round-by-round soundness error of a WHIR instance, plus its
+// proof of work (docs/PROTOCOL.md §9.5). min_bits is the security level.
+struct WhirSecurity {
+  double commit_ood = 0;                      // uniqueness of P_0 in its list (commitment OOD)
+  std::array<double, kPcsMaxRounds> fold{};   // each sumcheck (folding) step of round j
+  std::array<double, kPcsMaxRounds> ood{};    // OOD samples on P_{j+1}
+  std::array<double, kPcsMaxRounds> query{};  // shift queries of round j (final check in the last)
+  double min_bits = 0;
+};
+
+inline WhirSecurity whir_security(const WhirSchedule& s) {
+  WhirSecurity out;
+  if (!s.valid) return out;
+  const double lk = kPcsLog2ExtensionField;
+  auto ood_bits = [&](uint32_t m, double lir, uint32_t samples) {
+    const pcs_detail::Johnson j(lir);
+    return samples * (lk - m) - pcs_detail::log2_binom2(j.list_size);
+  };
+  out.commit_ood = ood_bits(s.spec.num_vars, s.spec.log_inv_rate, s.commit_ood);
+  double mn = out.commit_ood;
+  for (uint32_t r = 0; r < s.num_rounds; ++r) {
+    const WhirRound& rd = s.rounds[r];
+    const pcs_detail::Johnson j(rd.log_inv_rate());
+    // Folding: d L / |K| + err*, err* = 2^(2m) / (|K| (2 eta)^7) (mutual
+    // correlated agreement up to the Johnson bound, WHIR Thm 4.8).
+    const double err_star = 2.0 * rd.num_vars - lk - 7.0 * std::log2(2.0 * j.eta);
+    const double list_term = std::log2(kPcsSumcheckDegree * j.list_size) - lk;
+    const double fold = -std::log2(std::exp2(err_star) + std::exp2(list_term));
+    out.fold[r] = fold;
+    mn = fold < mn ? fold : mn;
+    const bool last = r + 1 == s.num_rounds;
+    double q = rd.queries * j.query_bits;  // -log2 (1 - delta)^t
+    if (!last) {
+      const WhirRound& nx = s.rounds[r + 1];
+      const pcs_detail::Johnson jn(nx.log_inv_rate());
+      out.ood[r] = ood_bits(nx.num_vars, nx.log_inv_rate(), rd.next_ood);
+      mn = out.ood[r] < mn ? out.ood[r] : mn;
+      // The shift step also pays for the combination randomness: L (t + s) / |K|.
+      const double comb = std::log2(jn.list_size * (rd.queries + rd.next_ood)) - lk;
+      q = -std::log2(std::exp2(-q) + std::exp2(comb));
+    }
+    out.query[r] = q + rd.pow_bits;
+    mn = out.query[r] < mn ? out.query[r] : mn;
+  }
+  out.min_bits = mn;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Zero-knowledge layout (docs/PROTOCOL.md §9.4).
+//
+// The committed polynomial is f^ = f + M with M(x) = sum_w g_w(x restricted to
+// the window W_w = [start, start + width)), each g_w a uniformly random
+// multilinear polynomial in base-field values. The g_w, stacked with a random
+// padding block, form the helper polynomial G, committed in its own tree and
+// opened by a second WHIR instance.
+
+struct PcsWindow {
+  uint32_t start = 0;   // first variable of the window
+  uint32_t width = 0;   // number of variables; g_w has 2^width values
+  uint64_t offset = 0;  // where g_w's table starts inside G (a multiple of 2^width)
+};
+
+// A named parameter set. Only sets whose name says so rely on conjectures.
+struct PcsParams {
+  const char* name = "";
+  WhirSpec main{};             // num_vars is filled in per commitment
+  WhirSpec helper{};           // num_vars is derived from the windows
+  bool zero_knowledge = true;
+  uint32_t max_openings = 3;   // WHIR runs a commitment may bear (§9.4)
+  uint32_t max_claims = 32;    // evaluation claims per opening
+};
+
+struct PcsLayout {
+  bool valid = false;
+  PcsParams params{};
+  WhirSchedule main{}, helper{};
+  uint32_t num_windows = 0;
+  std::array<PcsWindow, kPcsMaxWindows> windows{};
+  uint64_t padding_offset = 0, padding_size = 0;  // the padding block inside G
+  // Base-field dimensions the views may take from the masks, per opening (§9.4).
+  uint64_t main_view_dims = 0, helper_view_dims = 0;
+};
+
+namespace pcs_detail {
+
+inline uint32_t ceil_log2(uint64_t x) {
+  uint32_t k = 0;
+  while ((uint64_t{1} << k) < x) ++k;
+  return k;
+}
+
+// Values (in K) one run reveals about P_j, capped by P_j's dimension 2^m_j.
+inline uint64_t round_views(const WhirSchedule& s, uint32_t j) {
+  if (j == s.num_rounds) return uint64_t{1} << s.final_vars;
+  const WhirRound& rd = s.rounds[j];
+  const WhirRound* prev = j == 0 ? nullptr : &s.rounds[j - 1];
+  uint64_t v = (uint64_t{rd.queries} << rd.fold_bits) + 2ull * rd.fold_bits + (prev ? prev->next_ood : 0);
+  const uint64_t cap = uint64_t{1} << rd.num_vars;
+  return v < cap ? v : cap;
+}
+
+// Base-field dimensions one run of an instance reveals: round-0 rows are base
+// field values, everything later is in K (3 coordinates each).
+inline uint64_t instance_view_dims(const WhirSchedule& s) {
+  const WhirRound& r0 = s.rounds[0];
+  uint64_t d = (uint64_t{r0.queries} << r0.fold_bits) + 3ull * 2 * r0.fold_bits;
+  const uint64_t cap0 = uint64_t{1} << r0.num_vars;
+  if (d > cap0) d = cap0;
+  for (uint32_t j = 1; j <= s.num_rounds; ++j) d += 3 * round_views(s, j);
+  return d;
+}
+
+// Places blocks of 2^width values at aligned offsets, largest first.
+inline uint64_t place_blocks(PcsLayout& l) {
+  uint64_t offset = 0;
+  for (int w = 40; w >= 0; --w) {
+    for (uint32_t i = 0; i < l.num_windows; ++i)
+      if (l.windows[i].width == static_cast<uint32_t>(w)) {
+        l.windows[i].offset = offset;
+        offset += uint64_t{1} << w;
+      }
+    if (l.padding_size == (uint64_t{1} << w)) {
+      l.padding_offset = offset;
+      offset += l.padding_size;
+    }
+  }
+  return offset;
+}
+
+}  // namespace pcs_detail
+
+// The schedules and mask windows for a commitment to a table of 2^num_vars
+// values under `params`.
+inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
+  using namespace pcs_detail;
+  PcsLayout l;
+  l.params = params;
+  l.params.main.num_vars = num_vars;
+  l.main = whir_schedule(l.params.main);
+  if (!l.main.valid) return l;
+  if (!params.zero_knowledge) {
+    l.valid = true;
+    return l;
+  }
+  if (params.max_openings == 0 || params.max_claims == 0) return l;
+  const WhirSchedule& s = l.main;
+  const uint64_t n = params.max_openings;
+  const uint64_t c = params.max_claims;
+  const uint32_t m = num_vars;
+  // Window 0 hides the round-0 rows (base field) and the round-0 sumcheck;
+  // window j >= 1 ends high enough that round j's views fit in what folding
+  // leaves alive of it, and starts below K_j so that folding makes it
+  // K-valued (§9.4). Each window also absorbs the claimed mask values mu
+  // (3 base coordinates per claim). demand[i] counts base-field dimensions.
+  std::array<uint64_t, kPcsMaxWindows> demand{};
+  uint32_t nw = 0;
+  {
+    const WhirRound& r0 = s.rounds[0];
+    uint64_t rows = uint64_t{r0.queries} << r0.fold_bits;
+    if (rows > (uint64_t{1} << m)) rows = uint64_t{1} << m;
+    demand[nw] = n * (rows + 3ull * 2 * r0.fold_bits + 3 * c) + 3ull * s.commit_ood;
+    const uint32_t w = ceil_log2(demand[nw]);
+    l.windows[nw++] = PcsWindow{0, w < m ? w : m, 0};
+  }
+  uint32_t folded = 0;
+  for (uint32_t j = 1; j <= s.num_rounds; ++j) {
+    folded += s.rounds[j - 1].fold_bits;
+    const uint64_t d = round_views(s, j);
+    uint32_t end = folded + ceil_log2(d);
+    if (end > m) end = m;
+    demand[nw] = n * 3 * (d + c);
+    uint32_t width = ceil_log2(demand[nw]);
+    if (width > end) width = end;
+    l.windows[nw++] = PcsWindow{end - width, width, 0};
+  }
+  // A window inside another adds no functions to M: merge it into the
+  // container, whose demand grows, and widen the container (downwards, then
+  // upwards) until it meets its demand. Repeat until no window contains another.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t i = 0; i < nw && !changed; ++i)
+      for (uint32_t k = 0; k < nw && !changed; ++k) {
+        if (k == i) continue;
+        PcsWindow &a = l.windows[i], &b = l.windows[k];
+        if (!(b.start <= a.start && a.start + a.width <= b.start + b.width)) continue;
+        demand[k] += demand[i];
+        while ((uint64_t{1} << b.width) < demand[k] && b.width < m) {
+          if (b.start > 0) --b.start;
+          ++b.width;
+        }
+        for (uint32_t t = i; t + 1 < nw; ++t) {
+          l.windows[t] = l.windows[t + 1];
+          demand[t] = demand[t + 1];
+        }
+        --nw;
+        changed = true;
+      }
+  }
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < nw; ++i) total += uint64_t{1} << l.windows[i].width;
+  if (total >= (uint64_t{1} << m)) {
+    nw = 1;
+    l.windows[0] = PcsWindow{0, m, 0};
+  }
+  l.num_windows = nw;
+  l.main_view_dims = instance_view_dims(s);
+  // The helper instance's own views come out of the padding block; its size
+  // depends on the helper's schedule, which depends on G's size: iterate.
+  l.padding_size = 1;
+  for (int iter = 0; iter < 8; ++iter) {
+    const uint64_t g_size = place_blocks(l);
+    l.params.helper.num_vars = ceil_log2(g_size);
+    l.helper = whir_schedule(l.params.helper);
+    if (!l.helper.valid) return l;
+    l.helper_view_dims = instance_view_dims(l.helper);
+    const uint64_t pad = uint64_t{1} << ceil_log2(n * l.helper_view_dims + 3ull * l.helper.commit_ood);
+    if (pad == l.padding_size) {
+      l.valid = true;
+      return l;
+    }
+    l.padding_size = pad;
+  }
+  return l;
+}
+
+// ---------------------------------------------------------------------------
+// Named parameter sets (docs/PROTOCOL.md §9.5).
+
+// The default: provable (Johnson regime) 100-bit security, zero knowledge.
+inline PcsParams pcs_params_default() {
+  PcsParams p;
+  p.name = "zkpot-pcs-whir-jb100-zk";
+  p.main.log_inv_rate = 1;
+  p.main.first_fold_bits = 5;
+  p.main.fold_bits = 4;
+  p.main.final_vars_max = 4;
+  p.main.first_domain_shrink = 3;
+  p.main.pow_bits = 16;
+  p.main.security_bits = 100;
+  p.main.domain_shift = 1;
+  p.helper = p.main;
+  p.helper.log_inv_rate = 3;
+  p.helper.first_fold_bits = 4;
+  p.helper.first_domain_shrink = 1;
+  p.helper.domain_shift = Goldilocks::kGenerator;
+  p.zero_knowledge = true;
+  p.max_openings = 3;
+  p.max_claims = 32;
+  return p;
+}
+
+// For tests only: low security so that small instances have few queries. Not
+// for proofs anyone relies on.
+inline PcsParams pcs_params_test(uint32_t security_bits, bool zero_knowledge) {
+  PcsParams p = pcs_params_default();
+  p.name = zero_knowledge ? "zkpot-pcs-test-zk" : "zkpot-pcs-test";
+  p.main.security_bits = security_bits;
+  p.main.pow_bits = 0;
+  p.main.first_fold_bits = 2;
+  p.main.fold_bits = 2;
+  p.main.final_vars_max = 1;
+  p.main.first_domain_shrink = 1;
+  p.helper = p.main;
+  p.helper.log_inv_rate = 2;
+  p.helper.domain_shift = Goldilocks::kGenerator;
+  p.zero_knowledge = zero_knowledge;
+  p.max_openings = 2;
+  p.max_claims = 4;
+  return p;
+}
+
+// The security level of a layout: the smaller of the two instances.
+inline double pcs_security_bits(const PcsLayout& l) {
+  const double a = whir_security(l.main).min_bits;
+  if (!l.params.zero_knowledge) return a;
+  const double b = whir_security(l.helper).min_bits;
+  return a < b ? a : b;
+}
+
+// A digest of everything that determines the protocol: bound into every
+// opening's transcript and carried by proofs, so a proof made under one
+// parameter set is rejected under another (kParameterMismatch).
+inline Blake2b256::Digest pcs_layout_digest(const PcsLayout& l) {
+  Blake2b256::State st(personal::kStatement);
+  const char tag[] = "zkpot-pcs-v1";
+  st.update(tag, sizeof tag - 1);
+  auto spec = [&](const WhirSchedule& s) {
+    const WhirSpec& p = s.spec;
+    for (uint64_t x : {uint64_t{p.num_vars}, uint64_t{p.log_inv_rate}, uint64_t{p.first_fold_bits},
+                       uint64_t{p.fold_bits}, uint64_t{p.final_vars_max}, uint64_t{p.first_domain_shrink},
+                       uint64_t{p.pow_bits}, uint64_t{p.security_bits}, p.domain_shift, uint64_t{s.num_rounds}})
+      st.update_u64(x);
+    for (uint32_t r = 0; r < s.num_rounds; ++r)
+      for (uint64_t x : {uint64_t{s.rounds[r].queries}, uint64_t{s.rounds[r].next_ood}}) st.update_u64(x);
+  };
+  spec(l.main);
+  st.update_u64(l.params.zero_knowledge ? 1 : 0);
+  if (l.params.zero_knowledge) {
+    spec(l.helper);
+    st.update_u64(l.num_windows);
+    for (uint32_t i = 0; i < l.num_windows; ++i)
+      for (uint64_t x : {uint64_t{l.windows[i].start}, uint64_t{l.windows[i].width}, l.windows[i].offset})
+        st.update_u64(x);
+    st.update_u64(l.padding_offset);
+    st.update_u64(l.padding_size);
+    st.update_u64(l.params.max_openings);
+    st.update_u64(l.params.max_claims);
+  }
+  st.update_u64(Blake2b256::kHashId);
+  return st.finalize();
+}
+
+}  // namespace zkpot

@@ -1,0 +1,760 @@
+// The WHIR prover (docs/PROTOCOL.md §9.2) and its zero-knowledge layout (§9.4).
+#include "prover/pcs_prover.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "common/multilinear.h"
+#include "common/pcs_maths.h"
+#include "common/sumcheck.h"
+#include "prover/ntt_parallel.h"
+#include "prover/parallel.h"
+
+namespace zkpot {
+
+namespace {
+
+using F = Goldilocks;
+using E = GlExt3;
+using Digest = Blake2b256::Digest;
+using Tree = MerkleTree<>;
+
+// ---------------------------------------------------------------------------
+// Table helpers.
+
+// Hypercube values -> monomial coefficients, in place and in parallel: the
+// low bits inside cache-sized chunks, then one pass per high bit.
+template <class T>
+void evals_to_coeffs(std::span<T> a) {
+  const size_t n = a.size();
+  if (n <= 1) return;
+  const size_t chunk = std::min<size_t>(n, size_t{1} << 12);
+  parallel_chunks(
+      n / chunk,
+      [&](size_t b, size_t e, size_t) {
+        for (size_t c = b; c < e; ++c) pcs_evals_to_coeffs<T>(a.subspan(c * chunk, chunk));
+      },
+      1);
+  for (size_t h = chunk; h < n; h <<= 1) {
+    parallel_chunks(n / 2, [&](size_t b, size_t e, size_t) {
+      for (size_t p = b; p < e; ++p) {
+        const size_t i = ((p & ~(h - 1)) << 1) | (p & (h - 1));
+        a[i + h] -= a[i];
+      }
+    });
+  }
+}
+
+// eq(point, .) over 2^point.size() entries, times `scale`.
+std::vector<E> eq_table_scaled(std::span<const E> point, const E& scale) {
+  std::vector<E> out(size_t{1} << point.size());
+  out[0] = scale;
+  size_t len = 1;
+  for (size_t j = 0; j < point.size(); ++j) {
+    for (size_t i = len; i-- > 0;) {
+      const E hi = out[i] * point[j];
+      out[i + len] = hi;
+      out[i] = out[i] - hi;
+    }
+    len <<= 1;
+  }
+  return out;
+}
+
+// eq(pow(x), .) over m variables for x in F: an F-valued table.
+std::vector<F> eq_pow_table(const F& x, uint32_t m) {
+  std::vector<F> out(size_t{1} << m);
+  out[0] = F::one();
+  size_t len = 1;
+  F xp = x;
+  for (uint32_t j = 0; j < m; ++j) {
+    const F one_minus = F::one() - xp;
+    for (size_t i = len; i-- > 0;) {
+      const F v = out[i];
+      out[i + len] = v * xp;
+      out[i] = v * one_minus;
+    }
+    len <<= 1;
+    xp = xp.square();
+  }
+  return out;
+}
+
+std::vector<E> pow_point(const E& x, uint32_t m) {
+  std::vector<E> p(m);
+  E xp = x;
+  for (uint32_t j = 0; j < m; ++j) {
+    p[j] = xp;
+    xp = xp.square();
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// The round-0 polynomial of an instance, read in blocks (never materialised
+// for the main instance: f^ = stacked slots + mask windows, docs §9.4).
+struct Source {
+  uint32_t num_vars = 0;
+  std::function<void(uint64_t begin, size_t len, F* out)> fill;
+};
+
+// Codeword of a round: bit-reversed coset evaluations, leaves of 2^k symbols.
+struct Oracle {
+  uint32_t log_n = 0, k = 0;
+  std::vector<F> base;
+  std::vector<E> ext;
+  std::optional<Tree> tree;
+};
+
+constexpr size_t kBlock = size_t{1} << 12;
+
+// Commits a base-field round-0 polynomial: Moebius to coefficients, NTT onto
+// the coset, Merkle tree over the leaves.
+Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng, bool corrupt_half) {
+  const WhirRound& r0 = s.rounds[0];
+  Oracle o;
+  o.log_n = r0.log_domain;
+  o.k = r0.fold_bits;
+  const size_t n = size_t{1} << o.log_n;
+  const size_t msg = size_t{1} << s.spec.num_vars;
+  o.base.assign(n, F::zero());
+  parallel_chunks(
+      (msg + kBlock - 1) / kBlock,
+      [&](size_t b, size_t e, size_t) {
+        for (size_t c = b; c < e; ++c) {
+          const size_t begin = c * kBlock, len = std::min(kBlock, msg - begin);
+          src.fill(begin, len, o.base.data() + begin);
+        }
+      },
+      1);
+  evals_to_coeffs<F>(std::span<F>(o.base.data(), msg));
+  if (s.spec.domain_shift != 1)
+    parallel_scale_by_powers<F>(std::span<F>(o.base.data(), msg), F::one(), F::from_u64(s.spec.domain_shift));
+  parallel_ntt_to_bit_reversed<F>(std::span<F>(o.base));
+  if (corrupt_half) {
+    const size_t width = size_t{1} << o.k;
+    for (size_t leaf = 0; leaf < n / width; leaf += 2) o.base[leaf * width] += F::one();
+  }
+  const std::span<const F> cw(o.base);
+  o.tree.emplace(salt_rng ? Tree::commit_rows<F>(cw, size_t{1} << o.k, *salt_rng)
+                          : Tree::commit_rows<F>(cw, size_t{1} << o.k));
+  return o;
+}
+
+// Commits a K-valued polynomial given by its monomial coefficients: one NTT
+// per base coordinate, one coordinate buffer at a time.
+Oracle commit_ext(std::span<const E> coeffs, uint32_t log_n, uint32_t k, uint64_t shift, ProverRng* salt_rng) {
+  Oracle o;
+  o.log_n = log_n;
+  o.k = k;
+  const size_t n = size_t{1} << log_n;
+  o.ext.assign(n, E::zero());
+  std::vector<F> buf(n);
+  for (unsigned d = 0; d < 3; ++d) {
+    parallel_chunks(n, [&](size_t b, size_t e, size_t) {
+      for (size_t i = b; i < e; ++i) buf[i] = i < coeffs.size() ? coeffs[i].coeff(d) : F::zero();
+    });
+    if (shift != 1)
+      parallel_scale_by_powers<F>(std::span<F>(buf.data(), coeffs.size()), F::one(), F::from_u64(shift));
+    parallel_ntt_to_bit_reversed<F>(std::span<F>(buf));
+    parallel_chunks(n, [&](size_t b, size_t e, size_t) {
+      for (size_t i = b; i < e; ++i) o.ext[i].coeff(d) = buf[i];
+    });
+  }
+  const std::span<const E> cw(o.ext);
+  o.tree.emplace(salt_rng ? Tree::commit_rows<E>(cw, size_t{1} << k, *salt_rng)
+                          : Tree::commit_rows<E>(cw, size_t{1} << k));
+  return o;
+}
+
+// P(z) for the round-0 polynomial: split eq tables, one pass over the table.
+E evaluate_source(const Source& src, std::span<const E> z) {
+  const uint32_t m = src.num_vars;
+  const uint32_t lo = std::min<uint32_t>(m, 12);
+  const std::vector<E> t_lo = eq_table_scaled(z.subspan(0, lo), E::one());
+  const std::vector<E> t_hi = eq_table_scaled(z.subspan(lo), E::one());
+  const size_t w = size_t{1} << lo;
+  std::vector<E> partial(parallel_chunk_count(t_hi.size(), 1), E::zero());
+  parallel_chunks(
+      t_hi.size(),
+      [&](size_t b, size_t e, size_t chunk) {
+        std::vector<F> buf(w);
+        E acc = E::zero();
+        for (size_t h = b; h < e; ++h) {
+          if (t_hi[h].is_zero()) continue;
+          src.fill(h * w, w, buf.data());
+          E inner = E::zero();
+          for (size_t i = 0; i < w; ++i) inner += t_lo[i] * buf[i];
+          acc += t_hi[h] * inner;
+        }
+        partial[chunk] = acc;
+      },
+      1);
+  E total = E::zero();
+  for (const E& p : partial) total += p;
+  return total;
+}
+
+// ---------------------------------------------------------------------------
+// Sumcheck rounds through the challenger (same frames as common/sumcheck.h's
+// sumcheck_round, which the verifier uses).
+E sumcheck_round(PcsChallenger& ch, const LagrangeKernel<E>& kernel, const E& s0, const E& s2, const E& claim,
+                 E* next_claim, std::vector<E>& ext_stream) {
+  const std::array<E, 2> msg{s0, s2};
+  ext_stream.push_back(s0);
+  ext_stream.push_back(s2);
+  ch.absorb_ext("sumcheck.round", msg);
+  const E r = ch.challenge_ext("sumcheck.r");
+  std::array<E, 3> values;
+  round_values_from_message<E>(msg, claim, values.data());
+  *next_claim = kernel.evaluate(values.data(), r);
+  return r;
+}
+
+// A constraint the prover knows: a point (explicit coordinates) with its value.
+struct ProverConstraint {
+  std::vector<E> point;
+  E value;
+};
+
+uint64_t grind(const Digest& challenge, unsigned bits) {
+  for (uint64_t nonce = 0;; ++nonce)
+    if (pcs_pow_ok<Blake2b256>(challenge, nonce, bits)) return nonce;
+}
+
+// One WHIR run (docs/PROTOCOL.md §9.2) on a committed base-field polynomial.
+void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0, const Source& src,
+                std::vector<ProverConstraint> cons, PcsProof<F, E>& proof, ProverRng* salt_rng,
+                const PcsCheat& cheat, std::span<const E> weight_override_claim, size_t override_index) {
+  const uint32_t m = s.spec.num_vars;
+  const LagrangeKernel<E> kernel(kPcsSumcheckDegree);
+  const E gamma0 = ch.challenge_ext("pcs.gamma");
+  std::vector<E> coef(cons.size());
+  E claim = E::zero();
+  {
+    E g = E::one();
+    for (size_t i = 0; i < cons.size(); ++i) {
+      coef[i] = g;
+      claim += g * cons[i].value;
+      g *= gamma0;
+    }
+  }
+  if (!weight_override_claim.empty()) cons[override_index].point.assign(weight_override_claim.begin(), weight_override_claim.end());
+
+  // Round 0: the sum over the first k_0 variables of Q_c(a) = sum_hi eq(z_c^hi, hi) P(a, hi).
+  const WhirRound& r0 = s.rounds[0];
+  const uint32_t k0 = r0.fold_bits;
+  const uint32_t hv = m - k0, h1 = hv / 2, h2 = hv - h1;
+  const size_t w0 = size_t{1} << k0;
+  const size_t nc = cons.size();
+  std::vector<std::vector<E>> eq_lo(nc), eq_mid(nc), eq_top(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    const std::span<const E> p(cons[c].point);
+    eq_lo[c] = eq_table_scaled(p.subspan(0, k0), E::one());
+    eq_mid[c] = eq_table_scaled(p.subspan(k0, h1), E::one());
+    eq_top[c] = eq_table_scaled(p.subspan(k0 + h1, h2), E::one());
+  }
+  const size_t n_hi = size_t{1} << hv;
+  const size_t mid_mask = (size_t{1} << h1) - 1;
+  std::vector<E> q_all(nc * w0, E::zero());
+  {
+    const size_t hi_per_block = std::max<size_t>(1, kBlock / w0);
+    const size_t n_blocks = (n_hi + hi_per_block - 1) / hi_per_block;
+    std::vector<std::vector<E>> partial(parallel_chunk_count(n_blocks, 1));
+    parallel_chunks(
+        n_blocks,
+        [&](size_t b, size_t e, size_t chunk) {
+          std::vector<E> acc(nc * w0, E::zero());
+          std::vector<F> buf(hi_per_block * w0);
+          for (size_t blk = b; blk < e; ++blk) {
+            const size_t h_begin = blk * hi_per_block, h_end = std::min(n_hi, h_begin + hi_per_block);
+            src.fill(h_begin * w0, (h_end - h_begin) * w0, buf.data());
+            for (size_t h = h_begin; h < h_end; ++h) {
+              const F* row = buf.data() + (h - h_begin) * w0;
+              for (size_t c = 0; c < nc; ++c) {
+                const E& em = eq_mid[c][h & mid_mask];
+                const E& et = eq_top[c][h >> h1];
+                if (em.is_zero() || et.is_zero()) continue;
+                const E weight = em * et;
+                E* qa = acc.data() + c * w0;
+                for (size_t a = 0; a < w0; ++a) qa[a] += weight * row[a];
+              }
+            }
+          }
+          partial[chunk] = std::move(acc);
+        },
+        1);
+    for (const auto& p : partial)
+      for (size_t i = 0; i < p.size(); ++i) q_all[i] += p[i];
+  }
+  // Self-check: the weighted sum is the claim.
+  {
+    E total = E::zero();
+    for (size_t c = 0; c < nc; ++c)
+      for (size_t a = 0; a < w0; ++a) total += coef[c] * eq_lo[c][a] * q_all[c * w0 + a];
+    if (total != claim && !cheat.skip_self_checks)
+      throw std::invalid_argument("pcs open: a claimed value is not the committed polynomial's value");
+  }
+  std::vector<E> r(m);
+  {
+    size_t len = w0;
+    for (uint32_t i = 0; i < k0; ++i) {
+      E s0 = E::zero(), s2 = E::zero();
+      const E two = E::from_u64(2);
+      for (size_t c = 0; c < nc; ++c) {
+        const E* e = eq_lo[c].data();
+        const E* q = q_all.data() + c * w0;
+        E a0 = E::zero(), a2 = E::zero();
+        for (size_t t = 0; t < len / 2; ++t) {
+          a0 += e[2 * t] * q[2 * t];
+          a2 += (two * e[2 * t + 1] - e[2 * t]) * (two * q[2 * t + 1] - q[2 * t]);
+        }
+        s0 += coef[c] * a0;
+        s2 += coef[c] * a2;
+      }
+      E next;
+      r[i] = sumcheck_round(ch, kernel, s0, s2, claim, &next, proof.ext);
+      claim = next;
+      for (size_t c = 0; c < nc; ++c) {
+        E* e = eq_lo[c].data();
+        E* q = q_all.data() + c * w0;
+        for (size_t t = 0; t < len / 2; ++t) {
+          e[t] = e[2 * t] + r[i] * (e[2 * t + 1] - e[2 * t]);
+          q[t] = q[2 * t] + r[i] * (q[2 * t + 1] - q[2 * t]);
+        }
+      }
+      len /= 2;
+    }
+  }
+  // P_1 = P_0(r, .) and W_1 = W_0(r, .).
+  std::vector<E> P(n_hi), W(n_hi);
+  {
+    const std::vector<E> eq_r = eq_table_scaled(std::span<const E>(r.data(), k0), E::one());
+    std::vector<E> alpha(nc);
+    for (size_t c = 0; c < nc; ++c) alpha[c] = coef[c] * eq_lo[c][0];
+    const size_t hi_per_block = std::max<size_t>(1, kBlock / w0);
+    const size_t n_blocks = (n_hi + hi_per_block - 1) / hi_per_block;
+    parallel_chunks(
+        n_blocks,
+        [&](size_t b, size_t e, size_t) {
+          std::vector<F> buf(hi_per_block * w0);
+          for (size_t blk = b; blk < e; ++blk) {
+            const size_t h_begin = blk * hi_per_block, h_end = std::min(n_hi, h_begin + hi_per_block);
+            src.fill(h_begin * w0, (h_end - h_begin) * w0, buf.data());
+            for (size_t h = h_begin; h < h_end; ++h) {
+              const F* row = buf.data() + (h - h_begin) * w0;
+              E acc = E::zero();
+              for (size_t a = 0; a < w0; ++a) acc += eq_r[a] * row[a];
+              P[h] = acc;
+              E wsum = E::zero();
+              for (size_t c = 0; c < nc; ++c) {
+                const E& em = eq_mid[c][h & mid_mask];
+                const E& et = eq_top[c][h >> h1];
+                if (em.is_zero() || et.is_zero()) continue;
+                wsum += alpha[c] * em * et;
+              }
+              W[h] = wsum;
+            }
+          }
+        },
+        1);
+  }
+  eq_lo.clear();
+  eq_mid.clear();
+  eq_top.clear();
+
+  uint32_t bound = k0;
+  const Oracle* cur = &oracle0;
+  Oracle next_oracle, held;
+  for (uint32_t j = 0; j < s.num_rounds; ++j) {
+    const WhirRound& rd = s.rounds[j];
+    const bool last = j + 1 == s.num_rounds;
+    if (j > 0) {
+      // Sumcheck over explicit tables P_j, W_j.
+      const E two = E::from_u64(2);
+      for (uint32_t i = 0; i < rd.fold_bits; ++i) {
+        const size_t half = P.size() / 2;
+        std::vector<std::array<E, 2>> part(parallel_chunk_count(half));
+        parallel_chunks(half, [&](size_t b, size_t e, size_t chunk) {
+          E a0 = E::zero(), a2 = E::zero();
+          for (size_t t = b; t < e; ++t) {
+            a0 += P[2 * t] * W[2 * t];
+            a2 += (two * P[2 * t + 1] - P[2 * t]) * (two * W[2 * t + 1] - W[2 * t]);
+          }
+          part[chunk] = {a0, a2};
+        });
+        E s0 = E::zero(), s2 = E::zero();
+        for (const auto& p : part) {
+          s0 += p[0];
+          s2 += p[1];
+        }
+        E next;
+        const E ri = sumcheck_round(ch, kernel, s0, s2, claim, &next, proof.ext);
+        r[bound + i] = ri;
+        claim = next;
+        parallel_chunks(half, [&](size_t b, size_t e, size_t) {
+          for (size_t t = b; t < e; ++t) {
+            const E p = P[2 * t] + ri * (P[2 * t + 1] - P[2 * t]);
+            const E w = W[2 * t] + ri * (W[2 * t + 1] - W[2 * t]);
+            P[t] = p;
+            W[t] = w;
+          }
+        });
+        P.resize(half);
+        W.resize(half);
+      }
+      bound += rd.fold_bits;
+    }
+    const std::span<const E> rj(r.data() + bound - rd.fold_bits, rd.fold_bits);
+    // Commit P_{j+1} (or send it in full), with its out-of-domain answers.
+    std::vector<E> ood_points, ood_answers;
+    if (!last) {
+      std::vector<E> coeffs(P);
+      evals_to_coeffs<E>(std::span<E>(coeffs));
+      const WhirRound& nx = s.rounds[j + 1];
+      next_oracle = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng);
+      const Digest root = next_oracle.tree->root();
+      proof.digests.push_back(root);
+      ch.absorb_digest("pcs.round.root", root);
+      for (uint32_t o = 0; o < rd.next_ood; ++o) {
+        const E w = ch.challenge_ext("pcs.round.ood");
+        ood_points.push_back(w);
+        ood_answers.push_back(pcs_univariate_eval<E, E>(coeffs, w));
+      }
+      proof.ext.insert(proof.ext.end(), ood_answers.begin(), ood_answers.end());
+      ch.absorb_ext("pcs.round.ood.ans", ood_answers);
+    } else {
+      std::vector<E> coeffs(P);
+      evals_to_coeffs<E>(std::span<E>(coeffs));
+      if (cheat.corrupt_final_polynomial) coeffs[0] += E::one();
+      proof.ext.insert(proof.ext.end(), coeffs.begin(), coeffs.end());
+      ch.absorb_ext("pcs.final", coeffs);
+    }
+    if (rd.pow_bits > 0) {
+      const uint64_t nonce = grind(ch.pow_challenge(), rd.pow_bits);
+      proof.nonces.push_back(nonce);
+      ch.absorb_u64("pcs.pow.nonce", nonce);
+    }
+    // Openings in drawn order (leaf and salt per query), siblings for the
+    // distinct leaves; constraints for the distinct leaves in increasing order.
+    std::vector<uint64_t> drawn(rd.queries);
+    ch.challenge_indices("pcs.query", rd.log_rows(), drawn);
+    std::vector<uint64_t> idx(drawn);
+    idx.resize(merkle_canonicalize_indices(idx));
+    const Tree::MultiOpening op = cur->tree->open_many(idx);
+    const size_t width = size_t{1} << rd.fold_bits;
+    for (const uint64_t leaf : drawn) {
+      if (cur->tree->hiding() == MerkleHiding::kSalted) proof.salts.push_back(cur->tree->salt(leaf));
+      if (j == 0) {
+        proof.base.insert(proof.base.end(), cur->base.begin() + leaf * width, cur->base.begin() + (leaf + 1) * width);
+      } else {
+        proof.ext.insert(proof.ext.end(), cur->ext.begin() + leaf * width, cur->ext.begin() + (leaf + 1) * width);
+      }
+    }
+    proof.digests.insert(proof.digests.end(), op.siblings.begin(), op.siblings.end());
+    std::vector<E> folds(idx.size());
+    std::vector<E> work(width);
+    const F shift_inv = F::from_u64(s.spec.domain_shift).inverse();
+    for (size_t i = 0; i < idx.size(); ++i) {
+      const F y_inv = pcs_leaf_point_inverse<F>(shift_inv, rd.log_domain, rd.fold_bits, idx[i]);
+      folds[i] = j == 0 ? pcs_fold_leaf<F, E, F>(std::span<const F>(cur->base.data() + idx[i] * width, width),
+                                                 rd.fold_bits, y_inv, rj, work)
+                        : pcs_fold_leaf<F, E, E>(std::span<const E>(cur->ext.data() + idx[i] * width, width),
+                                                 rd.fold_bits, y_inv, rj, work);
+    }
+    if (last) break;
+    // New constraints on P_{j+1}: out-of-domain and shift points, combined by gamma.
+    const E gamma = ch.challenge_ext("pcs.round.gamma");
+    const uint32_t mn = m - bound;
+    E gp = gamma;
+    for (size_t o = 0; o < ood_points.size(); ++o) {
+      const std::vector<E> t = eq_table_scaled(pow_point(ood_points[o], mn), gp);
+      for (size_t b = 0; b < W.size(); ++b) W[b] += t[b];
+      claim += gp * ood_answers[o];
+      gp *= gamma;
+    }
+    std::vector<F> xs(idx.size());
+    std::vector<E> gs(idx.size());
+    for (size_t i = 0; i < idx.size(); ++i) {
+      xs[i] = pcs_pow2k(pcs_leaf_point<F>(s.spec.domain_shift, rd.log_domain, rd.fold_bits, idx[i]), rd.fold_bits);
+      gs[i] = gp;
+      claim += gp * folds[i];
+      gp *= gamma;
+    }
+    // W += sum_i g_i eq(pow(x_i), .), with eq split into low and high halves.
+    {
+      const uint32_t lo = mn / 2, hi = mn - lo;
+      std::vector<std::vector<F>> t_lo(xs.size()), t_hi(xs.size());
+      for (size_t i = 0; i < xs.size(); ++i) {
+        t_lo[i] = eq_pow_table(xs[i], lo);
+        t_hi[i] = eq_pow_table(pcs_pow2k(xs[i], lo), hi);
+      }
+      const size_t nlo = size_t{1} << lo;
+      parallel_chunks(
+          size_t{1} << hi,
+          [&](size_t b, size_t e, size_t) {
+            for (size_t h = b; h < e; ++h) {
+              E* wrow = W.data() + h * nlo;
+              for (size_t i = 0; i < xs.size(); ++i) {
+                const E g = gs[i] * t_hi[i][h];
+                const F* tl = t_lo[i].data();
+                for (size_t l = 0; l < nlo; ++l) wrow[l] += g * tl[l];
+              }
+            }
+          },
+          1);
+    }
+    held = std::move(next_oracle);
+    cur = &held;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+GlExt3 ReplayChallenger::challenge_ext(std::string_view label) {
+  if (ext_pos_ >= ext_.size()) throw std::logic_error("replay: no recorded challenge left for " + std::string(label));
+  return ext_[ext_pos_++];
+}
+void ReplayChallenger::challenge_indices(std::string_view label, unsigned, std::span<uint64_t> out) {
+  if (out.size() > indices_.size() - idx_pos_)
+    throw std::logic_error("replay: no recorded indices left for " + std::string(label));
+  for (auto& x : out) x = indices_[idx_pos_++];
+}
+
+struct PcsProver::State {
+  PcsLayout layout;
+  Digest layout_digest{};
+  PcsCommitment<E> com;
+  std::vector<std::span<const F>> slots;
+  std::array<uint64_t, kPcsMaxSlots> offsets{};
+  std::vector<F> masks;  // G
+  Oracle main0, helper0;
+  std::optional<ProverRng> salt_rng;  // salts of the per-opening trees
+
+  // f^ = stacked slots + sum_w g_w(window bits), block [begin, begin + len).
+  void fill_main(uint64_t begin, size_t len, F* out) const {
+    std::fill(out, out + len, F::zero());
+    const uint64_t end = begin + len;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const uint64_t a = std::max<uint64_t>(begin, offsets[i]);
+      const uint64_t b = std::min<uint64_t>(end, offsets[i] + slots[i].size());
+      for (uint64_t x = a; x < b; ++x) out[x - begin] = slots[i][x - offsets[i]];
+    }
+    if (!layout.params.zero_knowledge) return;
+    for (uint32_t w = 0; w < layout.num_windows; ++w) {
+      const PcsWindow& win = layout.windows[w];
+      const F* g = masks.data() + win.offset;
+      const uint64_t mask = (uint64_t{1} << win.width) - 1;
+      for (size_t x = 0; x < len; ++x) out[x] += g[((begin + x) >> win.start) & mask];
+    }
+  }
+  Source main_source() const {
+    return Source{layout.main.spec.num_vars, [this](uint64_t b, size_t l, F* o) { fill_main(b, l, o); }};
+  }
+  Source helper_source() const {
+    return Source{layout.helper.spec.num_vars,
+                  [this](uint64_t b, size_t l, F* o) { std::copy(masks.begin() + b, masks.begin() + b + l, o); }};
+  }
+};
+
+PcsProver::PcsProver(std::unique_ptr<State> s) : s_(std::move(s)) {}
+PcsProver::PcsProver(PcsProver&&) noexcept = default;
+PcsProver& PcsProver::operator=(PcsProver&&) noexcept = default;
+PcsProver::~PcsProver() = default;
+
+const PcsCommitment<GlExt3>& PcsProver::commitment() const { return s_->com; }
+const PcsLayout& PcsProver::layout() const { return s_->layout; }
+const std::vector<Goldilocks>& PcsProver::masks() const { return s_->masks; }
+
+uint32_t PcsProver::stacked_vars(std::span<const uint32_t> slot_vars) {
+  uint64_t total = 0;
+  for (uint32_t v : slot_vars) {
+    if (v > kPcsMaxVars) throw std::invalid_argument("pcs: polynomial too large");
+    total += uint64_t{1} << v;
+  }
+  uint32_t m = 0;
+  while ((uint64_t{1} << m) < total) ++m;
+  return m == 0 ? 1 : m;
+}
+
+namespace {
+
+PcsProver::State* make_state(const PcsLayout& layout, std::span<const std::span<const F>> polys) {
+  if (!layout.valid) throw std::invalid_argument("pcs commit: invalid layout");
+  if (polys.empty() || polys.size() > kPcsMaxSlots) throw std::invalid_argument("pcs commit: 1 to 64 polynomials");
+  auto* st = new PcsProver::State();
+  st->layout = layout;
+  st->layout_digest = pcs_layout_digest(layout);
+  PcsCommitment<E>& com = st->com;
+  com.layout_digest = st->layout_digest;
+  com.num_vars = layout.main.spec.num_vars;
+  com.num_slots = static_cast<uint32_t>(polys.size());
+  for (size_t i = 0; i < polys.size(); ++i) {
+    if (!is_power_of_two(polys[i].size())) {
+      delete st;
+      throw std::invalid_argument("pcs commit: a polynomial's length is not a power of two");
+    }
+    com.slot_vars[i] = static_cast<uint8_t>(log2_exact(polys[i].size()));
+  }
+  if (!pcs_slot_offsets(com.num_vars, std::span<const uint8_t>(com.slot_vars.data(), com.num_slots), st->offsets)) {
+    delete st;
+    throw std::invalid_argument("pcs commit: the polynomials do not fit the layout");
+  }
+  st->slots.assign(polys.begin(), polys.end());
+  return st;
+}
+
+void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, std::span<const E> main_ood_override,
+                   std::span<const E> helper_ood_override) {
+  const PcsLayout& L = st.layout;
+  const bool zk = L.params.zero_knowledge;
+  st.main0 = commit_base(L.main, st.main_source(), zk ? &rng : nullptr, cheat.corrupt_half_of_codeword);
+  PcsCommitment<E>& com = st.com;
+  com.main_root = st.main0.tree->root();
+  com.main_ood = L.main.commit_ood;
+  if (com.main_ood > kPcsMaxOod) throw std::invalid_argument("pcs commit: too many out-of-domain samples");
+  pcs_commit_ood_points<E>(st.layout_digest, com.main_root, false, std::span<E>(com.main_ood_points.data(), com.main_ood));
+  for (uint32_t o = 0; o < com.main_ood && o < main_ood_override.size(); ++o) com.main_ood_points[o] = main_ood_override[o];
+  const Source ms = st.main_source();
+  for (uint32_t o = 0; o < com.main_ood; ++o)
+    com.main_ood_answers[o] = evaluate_source(ms, pow_point(com.main_ood_points[o], L.main.spec.num_vars));
+  if (cheat.corrupt_ood_answer) com.main_ood_answers[0] += E::one();
+  if (zk) {
+    st.helper0 = commit_base(L.helper, st.helper_source(), &rng, false);
+    com.helper_root = st.helper0.tree->root();
+    com.helper_ood = L.helper.commit_ood;
+    if (com.helper_ood > kPcsMaxOod) throw std::invalid_argument("pcs commit: too many out-of-domain samples");
+    pcs_commit_ood_points<E>(st.layout_digest, com.helper_root, true,
+                             std::span<E>(com.helper_ood_points.data(), com.helper_ood));
+    for (uint32_t o = 0; o < com.helper_ood && o < helper_ood_override.size(); ++o)
+      com.helper_ood_points[o] = helper_ood_override[o];
+    const Source hs = st.helper_source();
+    for (uint32_t o = 0; o < com.helper_ood; ++o)
+      com.helper_ood_answers[o] = evaluate_source(hs, pow_point(com.helper_ood_points[o], L.helper.spec.num_vars));
+  }
+  // Salts for the trees of later rounds come from their own stream.
+  std::array<uint8_t, 32> seed{};
+  rng.fill(seed.data(), seed.size());
+  st.salt_rng.emplace(rng.deterministic() ? ProverRng::from_seed(seed) : ProverRng());
+}
+
+}  // namespace
+
+PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
+                            const PcsCheat& cheat) {
+  std::unique_ptr<State> st(make_state(layout, polys));
+  if (layout.params.zero_knowledge) {
+    st->masks.resize(size_t{1} << layout.helper.spec.num_vars);
+    for (F& x : st->masks) x = rng.field<F>();
+  }
+  finish_commit(*st, rng, cheat, {}, {});
+  return PcsProver(std::move(st));
+}
+
+PcsProver PcsProver::commit_with_masks(const PcsLayout& layout, std::span<const std::span<const F>> polys,
+                                       ProverRng& rng, std::vector<F> masks, std::span<const E> main_ood_points,
+                                       std::span<const E> helper_ood_points) {
+  std::unique_ptr<State> st(make_state(layout, polys));
+  if (layout.params.zero_knowledge && masks.size() != (size_t{1} << layout.helper.spec.num_vars))
+    throw std::invalid_argument("pcs commit: mask table of the wrong size");
+  st->masks = std::move(masks);
+  finish_commit(*st, rng, {}, main_ood_points, helper_ood_points);
+  return PcsProver(std::move(st));
+}
+
+GlExt3 PcsProver::evaluate(uint32_t slot, std::span<const E> point) const {
+  if (slot >= s_->slots.size()) throw std::invalid_argument("pcs evaluate: no such slot");
+  return evaluate_multilinear<E, F>(s_->slots[slot], point);
+}
+
+PcsProof<Goldilocks, GlExt3> PcsProver::open(Transcript<>& t, std::span<const PcsClaim<E>> claims,
+                                             const PcsCheat& cheat) {
+  TranscriptChallenger ch(t);
+  return open(ch, claims, cheat);
+}
+
+PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const PcsClaim<E>> claims,
+                                             const PcsCheat& cheat) {
+  State& st = *s_;
+  const PcsLayout& L = st.layout;
+  const uint32_t m = L.main.spec.num_vars;
+  const bool zk = L.params.zero_knowledge;
+  if (claims.empty() || claims.size() > L.params.max_claims)
+    throw std::invalid_argument("pcs open: between 1 and max_claims claims");
+  for (const PcsClaim<E>& c : claims) {
+    if (c.slot >= st.com.num_slots || c.point.size() != st.com.slot_vars[c.slot])
+      throw std::invalid_argument("pcs open: a claim does not fit the commitment");
+    if (!cheat.skip_self_checks && evaluate(c.slot, c.point) != c.value)
+      throw std::invalid_argument("pcs open: a claimed value is wrong");
+  }
+  PcsProof<F, E> proof;
+  proof.layout_digest = st.layout_digest;
+  ch.absorb_commitment(st.com);
+  ch.absorb_claims(claims);
+  const size_t nc = claims.size();
+  std::vector<std::vector<E>> full(nc);
+  for (size_t i = 0; i < nc; ++i) {
+    const PcsClaim<E>& c = claims[i];
+    const uint32_t mi = st.com.slot_vars[c.slot];
+    full[i].assign(c.point.begin(), c.point.end());
+    const uint64_t block = st.offsets[c.slot] >> mi;
+    for (uint32_t v = mi; v < m; ++v) full[i].push_back(((block >> (v - mi)) & 1) ? E::one() : E::zero());
+  }
+  const uint32_t nw = zk ? L.num_windows : 0;
+  std::vector<E> mu(nc * nw);
+  for (size_t i = 0; i < nc; ++i)
+    for (uint32_t w = 0; w < nw; ++w) {
+      const PcsWindow& win = L.windows[w];
+      const std::span<const F> g(st.masks.data() + win.offset, size_t{1} << win.width);
+      mu[i * nw + w] = evaluate_multilinear<E, F>(g, std::span<const E>(full[i].data() + win.start, win.width));
+    }
+  if (zk) {
+    proof.ext.insert(proof.ext.end(), mu.begin(), mu.end());
+    ch.absorb_ext("pcs.mu", mu);
+  }
+  {
+    std::vector<ProverConstraint> cons;
+    for (uint32_t o = 0; o < st.com.main_ood; ++o)
+      cons.push_back({pow_point(st.com.main_ood_points[o], m), st.com.main_ood_answers[o]});
+    for (size_t i = 0; i < nc; ++i) {
+      E v = claims[i].value;
+      for (uint32_t w = 0; w < nw; ++w) v += mu[i * nw + w];
+      cons.push_back({full[i], v});
+    }
+    std::vector<E> override_point;
+    if (!cheat.weight_point_for_claim0.empty()) {
+      override_point = cheat.weight_point_for_claim0;
+      for (size_t v = override_point.size(); v < m; ++v) override_point.push_back(full[0][v]);
+    }
+    whir_prove(ch, L.main, st.main0, st.main_source(), std::move(cons), proof, zk ? &*st.salt_rng : nullptr, cheat,
+               override_point, st.com.main_ood);
+  }
+  if (zk) {
+    const uint32_t mh = L.helper.spec.num_vars;
+    std::vector<ProverConstraint> cons;
+    for (uint32_t o = 0; o < st.com.helper_ood; ++o)
+      cons.push_back({pow_point(st.com.helper_ood_points[o], mh), st.com.helper_ood_answers[o]});
+    for (size_t i = 0; i < nc; ++i)
+      for (uint32_t w = 0; w < nw; ++w) {
+        const PcsWindow& win = L.windows[w];
+        std::vector<E> pt(full[i].begin() + win.start, full[i].begin() + win.start + win.width);
+        const uint64_t block = win.offset >> win.width;
+        for (uint32_t v = win.width; v < mh; ++v) pt.push_back(((block >> (v - win.width)) & 1) ? E::one() : E::zero());
+        cons.push_back({std::move(pt), mu[i * nw + w]});
+      }
+    PcsCheat helper_cheat = cheat;
+    helper_cheat.corrupt_final_polynomial = false;
+    whir_prove(ch, L.helper, st.helper0, st.helper_source(), std::move(cons), proof, &*st.salt_rng, helper_cheat, {},
+               0);
+  }
+  return proof;
+}
+
+}  // namespace zkpot
