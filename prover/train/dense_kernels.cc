@@ -29,27 +29,24 @@ void pack_any(const In* src, size_t rows, size_t cols, bool transpose, std::vect
 }
 
 // The tile body: R rows of C, columns [j0, j1), over all of k. Inlined into
-// each multiversioned wrapper so that every target gets its own vector code.
+// each multiversioned wrapper so that every target gets its own vector code;
+// each row is its own axpy loop, the shape compilers turn into widening
+// (int32 x int32 -> int64) vector multiplies.
+template <class Acc, class In>
+__attribute__((always_inline)) inline void axpy(Acc* __restrict c, const In* __restrict b, In a, size_t j0,
+                                                size_t j1) {
+  for (size_t j = j0; j < j1; ++j) c[j] += static_cast<Acc>(a) * static_cast<Acc>(b[j]);
+}
+
 template <size_t R, class In, class Acc>
 __attribute__((always_inline)) inline void tile_body(const In* a, const In* b, Acc* c, size_t k, size_t n, size_t j0,
                                                      size_t j1) {
-  Acc* crow[R];
-  for (size_t r = 0; r < R; ++r) {
-    crow[r] = c + r * n;
-    std::fill(crow[r] + j0, crow[r] + j1, Acc{0});
-  }
+  for (size_t r = 0; r < R; ++r) std::fill(c + r * n + j0, c + r * n + j1, Acc{0});
   for (size_t kk = 0; kk < k; ++kk) {
-    In av[R];
-    bool any = false;
-    for (size_t r = 0; r < R; ++r) {
-      av[r] = a[r * k + kk];
-      any |= av[r] != In{0};
-    }
-    if (!any) continue;
     const In* brow = b + kk * n;
-    for (size_t j = j0; j < j1; ++j) {
-      // int32 x int32 widened to int64: one vector multiply per lane pair.
-      for (size_t r = 0; r < R; ++r) crow[r][j] += static_cast<Acc>(av[r]) * static_cast<Acc>(brow[j]);
+    for (size_t r = 0; r < R; ++r) {
+      const In av = a[r * k + kk];
+      if (av != In{0}) axpy(c + r * n, brow, av, j0, j1);
     }
   }
 }
