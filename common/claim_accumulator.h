@@ -116,6 +116,15 @@ E claim_group_weight(const ClaimAccumulator<E>& acc, size_t leader, const E& gam
   return w;
 }
 
+// -log2 of the soundness error of batching m claims on one polynomial in n
+// variables (docs/PROTOCOL.md §6): (m - 1)/|E| for gamma, plus the degree-2
+// sumcheck's 2n/|E| (+1/|E| with a mask).
+inline double claim_batching_soundness_bits(size_t m, uint32_t num_vars, bool zero_knowledge,
+                                            double log2_field_size) {
+  const double numerator = double(m - 1) + 2.0 * num_vars + (zero_knowledge ? 1.0 : 0.0);
+  return log2_field_size - std::log2(numerator);
+}
+
 // The mask handle of batched group k when zero knowledge is on.
 inline CommitmentHandle claim_batching_mask_handle(CommitmentHandle first, size_t k) {
   return CommitmentHandle{first.id + k};

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -212,6 +213,25 @@ template <class E, class H>
   claim = sumcheck_finish(transcript, mask, rho, claim);
   out->final_claim = claim;
   return SumcheckStatus::kOk;
+}
+
+// -log2 of the soundness error of one sumcheck (docs/PROTOCOL.md §3, §4):
+// d n / |E|, plus 1 / |E| for rho with a mask (a false claim sigma survives
+// only if rho hits the single root of the linear claim sigma + rho sigma_G).
+inline double sumcheck_soundness_bits(const SumcheckShape& shape, bool zero_knowledge, double log2_field_size) {
+  const double numerator = double(shape.num_vars) * double(shape.degree) + (zero_knowledge ? 1.0 : 0.0);
+  return log2_field_size - std::log2(numerator);
+}
+
+// log2 |E| for an extension type (its degree times log2 of the base modulus).
+template <class E>
+double log2_field_size() {
+  if constexpr (requires { typename E::Base; })
+    return double(E::kDegree) * log2_field_size<typename E::Base>();
+  else if constexpr (requires { E::kLog2Order; })
+    return E::kLog2Order;
+  else
+    return std::log2(double(E::kModulus));
 }
 
 // A summand sum_t c_t prod_{k in S_t} P_k(x): one term, |S_t| <= kMaxSumcheckDegree.
