@@ -68,14 +68,22 @@ namespace pcs_detail {
 
 inline double log2_binom2(double l) { return std::log2(l) + std::log2(l - 1.0) - 1.0; }
 
-// Johnson-regime constants for a Reed-Solomon code of rate 2^-log_inv_rate
-// (docs/PROTOCOL.md §9.5): eta = sqrt(rho)/20, delta = 1 - sqrt(rho) - eta,
-// list size L = 1/(2 eta sqrt(rho)) = 10/rho.
+// Johnson-regime constants for a Reed-Solomon code of rate rho = 2^-log_inv_rate
+// and messages of 2^num_vars symbols (docs/PROTOCOL.md §9.5): proximity
+// delta = 1 - sqrt(rho) - eta, list size L = 1/(2 eta sqrt(rho)). The
+// mutual-correlated-agreement error err* = 2^(2m) / (|K| (2 min(eta, sqrt(rho)/20))^7)
+// (WHIR Thm 4.8) holds for any eta in (0, sqrt(rho)/20]; we take the smallest
+// eta that keeps the folding error below 2^-(lambda + 1), which gives the most
+// bits per query, and sqrt(rho)/20 if even that is not enough.
 struct Johnson {
   double sqrt_rho, eta, list_size, query_bits;  // query_bits = -log2(1 - delta)
-  explicit Johnson(double log_inv_rate) {
+  Johnson(uint32_t num_vars, double log_inv_rate, uint32_t lambda) {
     sqrt_rho = std::exp2(-log_inv_rate / 2.0);
-    eta = sqrt_rho / 20.0;
+    const double cap = sqrt_rho / 20.0;
+    // 2m - log|K| - 7 log2(2 eta) <= -(lambda + 1)
+    const double log2_two_eta = (2.0 * num_vars - kPcsLog2ExtensionField + lambda + 1.0) / 7.0;
+    const double eta_min = std::exp2(log2_two_eta) / 2.0;
+    eta = eta_min < cap ? eta_min : cap;
     list_size = 1.0 / (2.0 * eta * sqrt_rho);
     query_bits = -std::log2(sqrt_rho + eta);
   }
@@ -85,7 +93,7 @@ struct Johnson {
 
 // Out-of-domain samples s so that C(L,2) (2^m / |K|)^s <= 2^-lambda.
 inline uint32_t whir_ood_samples(uint32_t num_vars, double log_inv_rate, uint32_t lambda) {
-  const pcs_detail::Johnson j(log_inv_rate);
+  const pcs_detail::Johnson j(num_vars, log_inv_rate, lambda);
   const double per_sample = kPcsLog2ExtensionField - num_vars;
   const double need = lambda + pcs_detail::log2_binom2(j.list_size);
   uint32_t s = 1;
@@ -94,8 +102,8 @@ inline uint32_t whir_ood_samples(uint32_t num_vars, double log_inv_rate, uint32_
 }
 
 // Queries t with (1 - delta)^t <= 2^-(lambda - pow_bits).
-inline uint32_t whir_queries(double log_inv_rate, uint32_t lambda, uint32_t pow_bits) {
-  const pcs_detail::Johnson j(log_inv_rate);
+inline uint32_t whir_queries(uint32_t num_vars, double log_inv_rate, uint32_t lambda, uint32_t pow_bits) {
+  const pcs_detail::Johnson j(num_vars, log_inv_rate, lambda);
   const double need = lambda > pow_bits ? lambda - pow_bits : 0.0;
   const double t = std::ceil(need / j.query_bits - 1e-9);
   return t < 1.0 ? 1u : static_cast<uint32_t>(t);
@@ -123,7 +131,7 @@ inline WhirSchedule whir_schedule(const WhirSpec& spec) {
     rd.fold_bits = k < m ? k : m;
     rd.log_domain = log_n;
     rd.pow_bits = spec.pow_bits;
-    rd.queries = whir_queries(static_cast<double>(log_n) - m, spec.security_bits, rd.pow_bits);
+    rd.queries = whir_queries(m, static_cast<double>(log_n) - m, spec.security_bits, rd.pow_bits);
     const uint32_t next_m = m - rd.fold_bits;
     ++r;
     if (next_m <= spec.final_vars_max) {
@@ -156,15 +164,16 @@ inline WhirSecurity whir_security(const WhirSchedule& s) {
   WhirSecurity out;
   if (!s.valid) return out;
   const double lk = kPcsLog2ExtensionField;
+  const uint32_t lambda = s.spec.security_bits;
   auto ood_bits = [&](uint32_t m, double lir, uint32_t samples) {
-    const pcs_detail::Johnson j(lir);
+    const pcs_detail::Johnson j(m, lir, lambda);
     return samples * (lk - m) - pcs_detail::log2_binom2(j.list_size);
   };
   out.commit_ood = ood_bits(s.spec.num_vars, s.spec.log_inv_rate, s.commit_ood);
   double mn = out.commit_ood;
   for (uint32_t r = 0; r < s.num_rounds; ++r) {
     const WhirRound& rd = s.rounds[r];
-    const pcs_detail::Johnson j(rd.log_inv_rate());
+    const pcs_detail::Johnson j(rd.num_vars, rd.log_inv_rate(), lambda);
     // Folding: d L / |K| + err*, err* = 2^(2m) / (|K| (2 eta)^7) (mutual
     // correlated agreement up to the Johnson bound, WHIR Thm 4.8).
     const double err_star = 2.0 * rd.num_vars - lk - 7.0 * std::log2(2.0 * j.eta);
@@ -176,7 +185,7 @@ inline WhirSecurity whir_security(const WhirSchedule& s) {
     double q = rd.queries * j.query_bits;  // -log2 (1 - delta)^t
     if (!last) {
       const WhirRound& nx = s.rounds[r + 1];
-      const pcs_detail::Johnson jn(nx.log_inv_rate());
+      const pcs_detail::Johnson jn(nx.num_vars, nx.log_inv_rate(), lambda);
       out.ood[r] = ood_bits(nx.num_vars, nx.log_inv_rate(), rd.next_ood);
       mn = out.ood[r] < mn ? out.ood[r] : mn;
       // The shift step also pays for the combination randomness: L (t + s) / |K|.
@@ -378,15 +387,15 @@ inline PcsParams pcs_params_default() {
   p.main.log_inv_rate = 1;
   p.main.first_fold_bits = 5;
   p.main.fold_bits = 4;
-  p.main.final_vars_max = 4;
+  p.main.final_vars_max = 7;
   p.main.first_domain_shrink = 3;
   p.main.pow_bits = 16;
   p.main.security_bits = 100;
   p.main.domain_shift = 1;
   p.helper = p.main;
-  p.helper.log_inv_rate = 3;
+  p.helper.log_inv_rate = 6;
   p.helper.first_fold_bits = 4;
-  p.helper.first_domain_shrink = 1;
+  p.helper.first_domain_shrink = 2;
   p.helper.domain_shift = Goldilocks::kGenerator;
   p.zero_knowledge = true;
   p.max_openings = 3;

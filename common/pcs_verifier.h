@@ -106,23 +106,34 @@ class PcsProofCursor {
   size_t ext_ = 0, base_ = 0, dig_ = 0, salt_ = 0, nonce_ = 0;
 };
 
-// A linear constraint sum_b P_j(b) eq(point, b) on the polynomial of the round
-// it was added in (variables start..m-1): an explicit point, or pow(x) for an
-// out-of-domain x in K or a shift-query x in F (docs/PROTOCOL.md §9.1).
+// A linear constraint on the polynomial of the round it was added in
+// (variables start..m-1): sum_b P^(b) w(b) = value, P^ the multilinear
+// polynomial whose monomial coefficients are committed, and w a tensor
+// product prod_j w_j(b_j) (docs/PROTOCOL.md §9.1):
+//   kTableClaim: the table's multilinear extension at z, w_j = (1 - 2 z_j, z_j);
+//   kPowExt / kPowBase: the univariate value at x (out-of-domain in K, shift
+//   query in F), w_j = (1 - x^(2^j), x^(2^j)), i.e. eq(pow(x), b).
 template <class F, class E>
 struct PcsConstraint {
-  enum Kind : uint8_t { kExplicit = 0, kPowExt = 1, kPowBase = 2 };
+  enum Kind : uint8_t { kTableClaim = 0, kPowExt = 1, kPowBase = 2 };
   E coeff{};
   uint32_t start = 0;
-  Kind kind = kExplicit;
-  const E* point = nullptr;  // kExplicit: m - start coordinates
+  Kind kind = kTableClaim;
+  const E* point = nullptr;  // kTableClaim: m - start coordinates
   E ext_x{};
   F base_x{};
 
-  E coordinate(uint32_t j) const {  // j relative to start
-    if (kind == kExplicit) return point[j];
-    if (kind == kPowExt) return pcs_pow2k(ext_x, j);
-    return E(pcs_pow2k(base_x, j));
+  // w_j(0) and w_j(1) for variable start + j.
+  void factors(uint32_t j, E* w0, E* w1) const {
+    E x;
+    if (kind == kTableClaim) {
+      x = point[j];
+      *w0 = E::one() - x - x;
+    } else {
+      x = kind == kPowExt ? pcs_pow2k(ext_x, j) : E(pcs_pow2k(base_x, j));
+      *w0 = E::one() - x;
+    }
+    *w1 = x;
   }
 };
 
@@ -154,7 +165,6 @@ size_t whir_scratch_bytes(const WhirSchedule& s, uint64_t initial) {
   b = Arena::add_sizes(b, MerkleScratch<Blake2b256>::bytes_for(q));
   b = Arena::add_sizes(b, Arena::bytes_for<E>(q));                                         // folds
   b = Arena::add_sizes(b, Arena::bytes_for<E>(size_t{1} << kmax));                          // fold work
-  b = Arena::add_sizes(b, Arena::bytes_for<E>(s.final_vars == 0 ? 1 : s.final_vars));     // final tail
   b = Arena::add_sizes(b, Arena::bytes_for<E>(size_t{1} << s.final_vars));                  // final eval work
   return b;
 }
@@ -314,20 +324,28 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
     }
     if (!arena.release(mark)) return PcsStatus::kScratchTooSmall;
   }
-  // Final check: claim = sum_b P_R(b) W(r, b) = sum_c coeff_c eq(pt_c, r) P_R(pt_c tail).
-  std::span<E> tail = pcs_arena_array<E>(arena, s.final_vars == 0 ? 1 : s.final_vars);
+  // Final check: claim = sum_b P_R^(b) W(r, b). For one tensor weight,
+  // sum_b P_R^(b) prod_j w_j(b_j) = sum_a d_a prod_j (a_j ? w_j(1) : w_j(0) + w_j(1))
+  // over the sent coefficients d (docs/PROTOCOL.md §9.2).
   std::span<E> work = pcs_arena_array<E>(arena, size_t{1} << s.final_vars);
   if (!arena.ok()) return PcsStatus::kScratchTooSmall;
   E total = E::zero();
   for (size_t i = 0; i < n_cons; ++i) {
     const PcsConstraint<F, E>& c = cons[i];
-    E w = c.coeff;
+    E w = c.coeff, w0, w1;
     for (uint32_t v = c.start; v < bound; ++v) {
-      const E x = c.coordinate(v - c.start);
-      w *= x * r[v] + (E::one() - x) * (E::one() - r[v]);
+      c.factors(v - c.start, &w0, &w1);
+      w *= w0 * (E::one() - r[v]) + w1 * r[v];
     }
-    for (uint32_t v = 0; v < s.final_vars; ++v) tail[v] = c.coordinate(bound - c.start + v);
-    total += w * pcs_monomial_eval<E>(final_coeffs, std::span<const E>(tail.data(), s.final_vars), work);
+    size_t len = size_t{1} << s.final_vars;
+    for (size_t a = 0; a < len; ++a) work[a] = final_coeffs[a];
+    for (uint32_t v = 0; v < s.final_vars; ++v) {
+      c.factors(bound - c.start + v, &w0, &w1);
+      const E sum = w0 + w1;
+      len /= 2;
+      for (size_t a = 0; a < len; ++a) work[a] = sum * work[2 * a] + w1 * work[2 * a + 1];
+    }
+    total += w * work[0];
   }
   if (total != claim) return PcsStatus::kWrongValue;
   return PcsStatus::kOk;
@@ -424,7 +442,7 @@ template <class F = Goldilocks, class E = GlExt3, class H = Blake2b256>
       vals[n++] = com.main_ood_answers[o];
     }
     for (size_t i = 0; i < nc; ++i) {
-      cons[n].kind = PcsConstraint<F, E>::kExplicit;
+      cons[n].kind = PcsConstraint<F, E>::kTableClaim;
       cons[n].point = full.data() + i * m;
       E v = claims[i].value;
       for (uint32_t w = 0; w < nw; ++w) v += mu[i * nw + w];
@@ -457,7 +475,7 @@ template <class F = Goldilocks, class E = GlExt3, class H = Blake2b256>
         for (uint32_t v = 0; v < win.width; ++v) pt[v] = full[i * m + win.start + v];
         const uint64_t block = win.offset >> win.width;
         for (uint32_t v = win.width; v < mh; ++v) pt[v] = ((block >> (v - win.width)) & 1) ? E::one() : E::zero();
-        cons[n].kind = PcsConstraint<F, E>::kExplicit;
+        cons[n].kind = PcsConstraint<F, E>::kTableClaim;
         cons[n].point = pt;
         vals[n++] = mu[i * nw + w];
       }

@@ -2,8 +2,12 @@
 #include "prover/pcs_prover.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <array>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -13,11 +17,39 @@
 #include "common/pcs_maths.h"
 #include "common/sumcheck.h"
 #include "prover/ntt_parallel.h"
+#include "prover/pcs_kernels.h"
 #include "prover/parallel.h"
 
 namespace zkpot {
 
 namespace {
+
+// Phase timings on stderr when ZKPOT_PCS_TIMING is set (for tuning only).
+struct PhaseTimer {
+  const char* name;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  double cpu0 = cpu_now();
+  static bool enabled() {
+    static const bool on = std::getenv("ZKPOT_PCS_TIMING") != nullptr;
+    return on;
+  }
+  static double cpu_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+  }
+  explicit PhaseTimer(const char* n) : name(n) {}
+  // Prints wall and CPU time since the last lap (or construction) under `what`.
+  void lap(const char* what) {
+    if (!enabled()) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(now - t0).count();
+    const double cpu = cpu_now();
+    std::fprintf(stderr, "  [pcs] %-7s %-22s wall %8.1f ms  cpu %8.1f ms\n", name, what, ms, cpu - cpu0);
+    t0 = now;
+    cpu0 = cpu;
+  }
+};
 
 using F = Goldilocks;
 using E = GlExt3;
@@ -27,28 +59,8 @@ using Tree = MerkleTree<>;
 // ---------------------------------------------------------------------------
 // Table helpers.
 
-// Hypercube values -> monomial coefficients, in place and in parallel: the
-// low bits inside cache-sized chunks, then one pass per high bit.
-template <class T>
-void evals_to_coeffs(std::span<T> a) {
-  const size_t n = a.size();
-  if (n <= 1) return;
-  const size_t chunk = std::min<size_t>(n, size_t{1} << 12);
-  parallel_chunks(
-      n / chunk,
-      [&](size_t b, size_t e, size_t) {
-        for (size_t c = b; c < e; ++c) pcs_evals_to_coeffs<T>(a.subspan(c * chunk, chunk));
-      },
-      1);
-  for (size_t h = chunk; h < n; h <<= 1) {
-    parallel_chunks(n / 2, [&](size_t b, size_t e, size_t) {
-      for (size_t p = b; p < e; ++p) {
-        const size_t i = ((p & ~(h - 1)) << 1) | (p & (h - 1));
-        a[i + h] -= a[i];
-      }
-    });
-  }
-}
+using pcs_kernels::evals_to_coeffs;
+using pcs_kernels::LazyExt;
 
 // eq(point, .) over 2^point.size() entries, times `scale`.
 std::vector<E> eq_table_scaled(std::span<const E> point, const E& scale) {
@@ -66,21 +78,17 @@ std::vector<E> eq_table_scaled(std::span<const E> point, const E& scale) {
   return out;
 }
 
-// eq(pow(x), .) over m variables for x in F: an F-valued table.
-std::vector<F> eq_pow_table(const F& x, uint32_t m) {
-  std::vector<F> out(size_t{1} << m);
-  out[0] = F::one();
+// prod_j (b_j ? w1[j] : w0[j]) over 2^w0.size() entries, times `scale`.
+std::vector<E> tensor_table(std::span<const E> w0, std::span<const E> w1, const E& scale) {
+  std::vector<E> out(size_t{1} << w0.size());
+  out[0] = scale;
   size_t len = 1;
-  F xp = x;
-  for (uint32_t j = 0; j < m; ++j) {
-    const F one_minus = F::one() - xp;
+  for (size_t j = 0; j < w0.size(); ++j) {
     for (size_t i = len; i-- > 0;) {
-      const F v = out[i];
-      out[i + len] = v * xp;
-      out[i] = v * one_minus;
+      out[i + len] = out[i] * w1[j];
+      out[i] = out[i] * w0[j];
     }
     len <<= 1;
-    xp = xp.square();
   }
   return out;
 }
@@ -113,9 +121,10 @@ struct Oracle {
 
 constexpr size_t kBlock = size_t{1} << 12;
 
-// Commits a base-field round-0 polynomial: Moebius to coefficients, NTT onto
-// the coset, Merkle tree over the leaves.
+// Commits a base-field round-0 polynomial whose monomial coefficients are the
+// table (docs/PROTOCOL.md §9.1): NTT onto the coset, Merkle tree over the leaves.
 Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng, bool corrupt_half) {
+  PhaseTimer tm("commit");
   const WhirRound& r0 = s.rounds[0];
   Oracle o;
   o.log_n = r0.log_domain;
@@ -123,6 +132,7 @@ Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng
   const size_t n = size_t{1} << o.log_n;
   const size_t msg = size_t{1} << s.spec.num_vars;
   o.base.assign(n, F::zero());
+  tm.lap("alloc");
   parallel_chunks(
       (msg + kBlock - 1) / kBlock,
       [&](size_t b, size_t e, size_t) {
@@ -132,10 +142,11 @@ Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng
         }
       },
       1);
-  evals_to_coeffs<F>(std::span<F>(o.base.data(), msg));
+  tm.lap("fill");
   if (s.spec.domain_shift != 1)
     parallel_scale_by_powers<F>(std::span<F>(o.base.data(), msg), F::one(), F::from_u64(s.spec.domain_shift));
   parallel_ntt_to_bit_reversed<F>(std::span<F>(o.base));
+  tm.lap("ntt");
   if (corrupt_half) {
     const size_t width = size_t{1} << o.k;
     for (size_t leaf = 0; leaf < n / width; leaf += 2) o.base[leaf * width] += F::one();
@@ -143,6 +154,7 @@ Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng
   const std::span<const F> cw(o.base);
   o.tree.emplace(salt_rng ? Tree::commit_rows<F>(cw, size_t{1} << o.k, *salt_rng)
                           : Tree::commit_rows<F>(cw, size_t{1} << o.k));
+  tm.lap("merkle");
   return o;
 }
 
@@ -172,12 +184,14 @@ Oracle commit_ext(std::span<const E> coeffs, uint32_t log_n, uint32_t k, uint64_
   return o;
 }
 
-// P(z) for the round-0 polynomial: split eq tables, one pass over the table.
-E evaluate_source(const Source& src, std::span<const E> z) {
+// sum_a c_a prod_j (a_j ? w1[j] : w0[j]) over the round-0 table c: split
+// tensor tables, one pass. With (1 - z, z) it is the multilinear extension of
+// the table at z; with (1, x^(2^j)) the univariate value at x.
+E evaluate_source(const Source& src, std::span<const E> w0, std::span<const E> w1) {
   const uint32_t m = src.num_vars;
   const uint32_t lo = std::min<uint32_t>(m, 12);
-  const std::vector<E> t_lo = eq_table_scaled(z.subspan(0, lo), E::one());
-  const std::vector<E> t_hi = eq_table_scaled(z.subspan(lo), E::one());
+  const std::vector<E> t_lo = tensor_table(w0.subspan(0, lo), w1.subspan(0, lo), E::one());
+  const std::vector<E> t_hi = tensor_table(w0.subspan(lo), w1.subspan(lo), E::one());
   const size_t w = size_t{1} << lo;
   std::vector<E> partial(parallel_chunk_count(t_hi.size(), 1), E::zero());
   parallel_chunks(
@@ -188,9 +202,9 @@ E evaluate_source(const Source& src, std::span<const E> z) {
         for (size_t h = b; h < e; ++h) {
           if (t_hi[h].is_zero()) continue;
           src.fill(h * w, w, buf.data());
-          E inner = E::zero();
-          for (size_t i = 0; i < w; ++i) inner += t_lo[i] * buf[i];
-          acc += t_hi[h] * inner;
+          LazyExt inner;
+          for (size_t i = 0; i < w; ++i) inner.mac(t_lo[i], buf[i]);
+          acc += t_hi[h] * inner.value();
         }
         partial[chunk] = acc;
       },
@@ -198,6 +212,17 @@ E evaluate_source(const Source& src, std::span<const E> z) {
   E total = E::zero();
   for (const E& p : partial) total += p;
   return total;
+}
+// The table's multilinear extension at z.
+E evaluate_table_mle(const Source& src, std::span<const E> z) {
+  std::vector<E> w0(z.size()), w1(z.begin(), z.end());
+  for (size_t j = 0; j < z.size(); ++j) w0[j] = E::one() - z[j];
+  return evaluate_source(src, w0, w1);
+}
+// The univariate polynomial with the table as coefficients, at x.
+E evaluate_table_univariate(const Source& src, const E& x) {
+  std::vector<E> w0(src.num_vars, E::one()), w1 = pow_point(x, src.num_vars);
+  return evaluate_source(src, w0, w1);
 }
 
 // ---------------------------------------------------------------------------
@@ -216,21 +241,46 @@ E sumcheck_round(PcsChallenger& ch, const LagrangeKernel<E>& kernel, const E& s0
   return r;
 }
 
-// A constraint the prover knows: a point (explicit coordinates) with its value.
+// A constraint the prover knows (the tensor weights of docs/PROTOCOL.md §9.1):
+// a table claim at `point` (w_j = (1 - 2 z_j, z_j)) or a univariate value at
+// x, given as pow(x) (w_j = (1 - x^(2^j), x^(2^j))).
 struct ProverConstraint {
   std::vector<E> point;
   E value;
+  bool table_claim = false;
+  void factors(size_t j, E* w0, E* w1) const {
+    *w1 = point[j];
+    *w0 = table_claim ? E::one() - point[j] - point[j] : E::one() - point[j];
+  }
 };
 
+// The smallest nonce meeting `bits`, searched in parallel batches (so the
+// result does not depend on the thread count).
 uint64_t grind(const Digest& challenge, unsigned bits) {
-  for (uint64_t nonce = 0;; ++nonce)
-    if (pcs_pow_ok<Blake2b256>(challenge, nonce, bits)) return nonce;
+  if (bits == 0) return 0;
+  constexpr size_t kBatch = size_t{1} << 14;
+  for (uint64_t base = 0;; base += kBatch) {
+    std::vector<uint64_t> best(parallel_chunk_count(kBatch, 1024), UINT64_MAX);
+    parallel_chunks(
+        kBatch,
+        [&](size_t b, size_t e, size_t c) {
+          for (size_t i = b; i < e; ++i)
+            if (pcs_pow_ok<Blake2b256>(challenge, base + i, bits)) {
+              best[c] = base + i;
+              return;
+            }
+        },
+        1024);
+    const uint64_t m = *std::min_element(best.begin(), best.end());
+    if (m != UINT64_MAX) return m;
+  }
 }
 
 // One WHIR run (docs/PROTOCOL.md §9.2) on a committed base-field polynomial.
 void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0, const Source& src,
                 std::vector<ProverConstraint> cons, PcsProof<F, E>& proof, ProverRng* salt_rng,
                 const PcsCheat& cheat, std::span<const E> weight_override_claim, size_t override_index) {
+  PhaseTimer tm("open");
   const uint32_t m = s.spec.num_vars;
   const LagrangeKernel<E> kernel(kPcsSumcheckDegree);
   const E gamma0 = ch.challenge_ext("pcs.gamma");
@@ -246,30 +296,40 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
   }
   if (!weight_override_claim.empty()) cons[override_index].point.assign(weight_override_claim.begin(), weight_override_claim.end());
 
-  // Round 0: the sum over the first k_0 variables of Q_c(a) = sum_hi eq(z_c^hi, hi) P(a, hi).
+  // Round 0 (docs/PROTOCOL.md §9.2): the table c holds the coefficients. For a
+  // tensor weight w, sum_b P^(b) w(b) = sum_{b_lo} w_lo(b_lo) G(b_lo) with
+  // G = zeta over the low bits of Q(a_lo) = sum_hi c(a_lo, hi) Omega(hi), where
+  // Omega_j = (w_j(0) + w_j(1), w_j(1)) is the weight seen by the coefficients.
   const WhirRound& r0 = s.rounds[0];
   const uint32_t k0 = r0.fold_bits;
   const uint32_t hv = m - k0, h1 = hv / 2, h2 = hv - h1;
   const size_t w0 = size_t{1} << k0;
   const size_t nc = cons.size();
-  std::vector<std::vector<E>> eq_lo(nc), eq_mid(nc), eq_top(nc);
+  std::vector<std::vector<E>> w_lo(nc), om_mid(nc), om_top(nc), wb_mid(nc), wb_top(nc);
   for (size_t c = 0; c < nc; ++c) {
-    const std::span<const E> p(cons[c].point);
-    eq_lo[c] = eq_table_scaled(p.subspan(0, k0), E::one());
-    eq_mid[c] = eq_table_scaled(p.subspan(k0, h1), E::one());
-    eq_top[c] = eq_table_scaled(p.subspan(k0 + h1, h2), E::one());
+    std::vector<E> f0(m), f1(m), o0(m);
+    for (uint32_t j = 0; j < m; ++j) {
+      cons[c].factors(j, &f0[j], &f1[j]);
+      o0[j] = f0[j] + f1[j];
+    }
+    const std::span<const E> a0(f0), a1(f1), c0(o0);
+    w_lo[c] = tensor_table(a0.subspan(0, k0), a1.subspan(0, k0), E::one());
+    om_mid[c] = tensor_table(c0.subspan(k0, h1), a1.subspan(k0, h1), E::one());
+    om_top[c] = tensor_table(c0.subspan(k0 + h1, h2), a1.subspan(k0 + h1, h2), E::one());
+    wb_mid[c] = tensor_table(a0.subspan(k0, h1), a1.subspan(k0, h1), E::one());
+    wb_top[c] = tensor_table(a0.subspan(k0 + h1, h2), a1.subspan(k0 + h1, h2), E::one());
   }
   const size_t n_hi = size_t{1} << hv;
   const size_t mid_mask = (size_t{1} << h1) - 1;
-  std::vector<E> q_all(nc * w0, E::zero());
+  const size_t hi_per_block = std::max<size_t>(1, kBlock / w0);
+  const size_t n_blocks = (n_hi + hi_per_block - 1) / hi_per_block;
+  std::vector<E> g_all(nc * w0, E::zero());
   {
-    const size_t hi_per_block = std::max<size_t>(1, kBlock / w0);
-    const size_t n_blocks = (n_hi + hi_per_block - 1) / hi_per_block;
     std::vector<std::vector<E>> partial(parallel_chunk_count(n_blocks, 1));
     parallel_chunks(
         n_blocks,
         [&](size_t b, size_t e, size_t chunk) {
-          std::vector<E> acc(nc * w0, E::zero());
+          std::vector<LazyExt> acc(nc * w0);
           std::vector<F> buf(hi_per_block * w0);
           for (size_t blk = b; blk < e; ++blk) {
             const size_t h_begin = blk * hi_per_block, h_end = std::min(n_hi, h_begin + hi_per_block);
@@ -277,38 +337,41 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
             for (size_t h = h_begin; h < h_end; ++h) {
               const F* row = buf.data() + (h - h_begin) * w0;
               for (size_t c = 0; c < nc; ++c) {
-                const E& em = eq_mid[c][h & mid_mask];
-                const E& et = eq_top[c][h >> h1];
+                const E& em = om_mid[c][h & mid_mask];
+                const E& et = om_top[c][h >> h1];
                 if (em.is_zero() || et.is_zero()) continue;
                 const E weight = em * et;
-                E* qa = acc.data() + c * w0;
-                for (size_t a = 0; a < w0; ++a) qa[a] += weight * row[a];
+                LazyExt* qa = acc.data() + c * w0;
+                for (size_t a = 0; a < w0; ++a) qa[a].mac(weight, row[a]);
               }
             }
           }
-          partial[chunk] = std::move(acc);
+          std::vector<E> out(nc * w0);
+          for (size_t i = 0; i < out.size(); ++i) out[i] = acc[i].value();
+          partial[chunk] = std::move(out);
         },
         1);
     for (const auto& p : partial)
-      for (size_t i = 0; i < p.size(); ++i) q_all[i] += p[i];
+      for (size_t i = 0; i < p.size(); ++i) g_all[i] += p[i];
+    for (size_t c = 0; c < nc; ++c) pcs_coeffs_to_evals<E>(std::span<E>(g_all.data() + c * w0, w0));
   }
   // Self-check: the weighted sum is the claim.
   {
     E total = E::zero();
     for (size_t c = 0; c < nc; ++c)
-      for (size_t a = 0; a < w0; ++a) total += coef[c] * eq_lo[c][a] * q_all[c * w0 + a];
+      for (size_t a = 0; a < w0; ++a) total += coef[c] * w_lo[c][a] * g_all[c * w0 + a];
     if (total != claim && !cheat.skip_self_checks)
       throw std::invalid_argument("pcs open: a claimed value is not the committed polynomial's value");
   }
   std::vector<E> r(m);
   {
     size_t len = w0;
+    const E two = E::from_u64(2);
     for (uint32_t i = 0; i < k0; ++i) {
       E s0 = E::zero(), s2 = E::zero();
-      const E two = E::from_u64(2);
       for (size_t c = 0; c < nc; ++c) {
-        const E* e = eq_lo[c].data();
-        const E* q = q_all.data() + c * w0;
+        const E* e = w_lo[c].data();
+        const E* q = g_all.data() + c * w0;
         E a0 = E::zero(), a2 = E::zero();
         for (size_t t = 0; t < len / 2; ++t) {
           a0 += e[2 * t] * q[2 * t];
@@ -321,8 +384,8 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
       r[i] = sumcheck_round(ch, kernel, s0, s2, claim, &next, proof.ext);
       claim = next;
       for (size_t c = 0; c < nc; ++c) {
-        E* e = eq_lo[c].data();
-        E* q = q_all.data() + c * w0;
+        E* e = w_lo[c].data();
+        E* q = g_all.data() + c * w0;
         for (size_t t = 0; t < len / 2; ++t) {
           e[t] = e[2 * t] + r[i] * (e[2 * t + 1] - e[2 * t]);
           q[t] = q[2 * t] + r[i] * (q[2 * t + 1] - q[2 * t]);
@@ -331,14 +394,18 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
       len /= 2;
     }
   }
-  // P_1 = P_0(r, .) and W_1 = W_0(r, .).
-  std::vector<E> P(n_hi), W(n_hi);
+  tm.lap("round0 sumcheck");
+  // P_1's coefficients: c'(hi) = sum_a r^a c(a, hi) (monomial weights); its
+  // values (for the next sumcheck) by a zeta transform; W_1 = W_0(r, .).
+  std::vector<E> P, W(n_hi);
+  std::vector<E> next_coeffs(n_hi);
   {
-    const std::vector<E> eq_r = eq_table_scaled(std::span<const E>(r.data(), k0), E::one());
+    std::vector<E> mono(w0);
+    mono[0] = E::one();
+    for (uint32_t j = 0; j < k0; ++j)
+      for (size_t a = 0; a < (size_t{1} << j); ++a) mono[a + (size_t{1} << j)] = mono[a] * r[j];
     std::vector<E> alpha(nc);
-    for (size_t c = 0; c < nc; ++c) alpha[c] = coef[c] * eq_lo[c][0];
-    const size_t hi_per_block = std::max<size_t>(1, kBlock / w0);
-    const size_t n_blocks = (n_hi + hi_per_block - 1) / hi_per_block;
+    for (size_t c = 0; c < nc; ++c) alpha[c] = coef[c] * w_lo[c][0];
     parallel_chunks(
         n_blocks,
         [&](size_t b, size_t e, size_t) {
@@ -348,13 +415,13 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
             src.fill(h_begin * w0, (h_end - h_begin) * w0, buf.data());
             for (size_t h = h_begin; h < h_end; ++h) {
               const F* row = buf.data() + (h - h_begin) * w0;
-              E acc = E::zero();
-              for (size_t a = 0; a < w0; ++a) acc += eq_r[a] * row[a];
-              P[h] = acc;
+              LazyExt acc;
+              for (size_t a = 0; a < w0; ++a) acc.mac(mono[a], row[a]);
+              next_coeffs[h] = acc.value();
               E wsum = E::zero();
               for (size_t c = 0; c < nc; ++c) {
-                const E& em = eq_mid[c][h & mid_mask];
-                const E& et = eq_top[c][h >> h1];
+                const E& em = wb_mid[c][h & mid_mask];
+                const E& et = wb_top[c][h >> h1];
                 if (em.is_zero() || et.is_zero()) continue;
                 wsum += alpha[c] * em * et;
               }
@@ -363,10 +430,16 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
           }
         },
         1);
+    P = next_coeffs;
+    pcs_kernels::coeffs_to_evals<E>(std::span<E>(P));
   }
-  eq_lo.clear();
-  eq_mid.clear();
-  eq_top.clear();
+  w_lo.clear();
+  om_mid.clear();
+  om_top.clear();
+  wb_mid.clear();
+  wb_top.clear();
+  tm.lap("round0 fold");
+  bool have_next_coeffs = true;
 
   uint32_t bound = k0;
   const Oracle* cur = &oracle0;
@@ -397,25 +470,32 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
         const E ri = sumcheck_round(ch, kernel, s0, s2, claim, &next, proof.ext);
         r[bound + i] = ri;
         claim = next;
+        // Out of place: an in-place parallel fold would race across chunks.
+        std::vector<E> P2(half), W2(half);
         parallel_chunks(half, [&](size_t b, size_t e, size_t) {
           for (size_t t = b; t < e; ++t) {
-            const E p = P[2 * t] + ri * (P[2 * t + 1] - P[2 * t]);
-            const E w = W[2 * t] + ri * (W[2 * t + 1] - W[2 * t]);
-            P[t] = p;
-            W[t] = w;
+            P2[t] = P[2 * t] + ri * (P[2 * t + 1] - P[2 * t]);
+            W2[t] = W[2 * t] + ri * (W[2 * t + 1] - W[2 * t]);
           }
         });
-        P.resize(half);
-        W.resize(half);
+        P = std::move(P2);
+        W = std::move(W2);
       }
       bound += rd.fold_bits;
     }
     const std::span<const E> rj(r.data() + bound - rd.fold_bits, rd.fold_bits);
     // Commit P_{j+1} (or send it in full), with its out-of-domain answers.
+    tm.lap("sumcheck/fold");
     std::vector<E> ood_points, ood_answers;
-    if (!last) {
-      std::vector<E> coeffs(P);
+    std::vector<E> coeffs;
+    if (have_next_coeffs) {
+      coeffs = std::move(next_coeffs);
+      have_next_coeffs = false;
+    } else {
+      coeffs = P;
       evals_to_coeffs<E>(std::span<E>(coeffs));
+    }
+    if (!last) {
       const WhirRound& nx = s.rounds[j + 1];
       next_oracle = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng);
       const Digest root = next_oracle.tree->root();
@@ -429,13 +509,12 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
       proof.ext.insert(proof.ext.end(), ood_answers.begin(), ood_answers.end());
       ch.absorb_ext("pcs.round.ood.ans", ood_answers);
     } else {
-      std::vector<E> coeffs(P);
-      evals_to_coeffs<E>(std::span<E>(coeffs));
       if (cheat.corrupt_final_polynomial) coeffs[0] += E::one();
       proof.ext.insert(proof.ext.end(), coeffs.begin(), coeffs.end());
       ch.absorb_ext("pcs.final", coeffs);
     }
     if (rd.pow_bits > 0) {
+      tm.lap("commit next+ood");
       const uint64_t nonce = grind(ch.pow_challenge(), rd.pow_bits);
       proof.nonces.push_back(nonce);
       ch.absorb_u64("pcs.pow.nonce", nonce);
@@ -467,6 +546,14 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
                         : pcs_fold_leaf<F, E, E>(std::span<const E>(cur->ext.data() + idx[i] * width, width),
                                                  rd.fold_bits, y_inv, rj, work);
     }
+    // Self-check (cheap): the first folded leaves agree with P_{j+1}.
+    if (!cheat.skip_self_checks && !cheat.corrupt_final_polynomial) {
+      for (size_t i = 0; i < std::min<size_t>(2, idx.size()); ++i) {
+        const F x = pcs_pow2k(pcs_leaf_point<F>(s.spec.domain_shift, rd.log_domain, rd.fold_bits, idx[i]), rd.fold_bits);
+        if (pcs_univariate_eval<E, F>(coeffs, x) != folds[i])
+          throw std::logic_error("pcs open: round " + std::to_string(j) + " fold disagrees with the next polynomial");
+      }
+    }
     if (last) break;
     // New constraints on P_{j+1}: out-of-domain and shift points, combined by gamma.
     const E gamma = ch.challenge_ext("pcs.round.gamma");
@@ -486,29 +573,15 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
       claim += gp * folds[i];
       gp *= gamma;
     }
-    // W += sum_i g_i eq(pow(x_i), .), with eq split into low and high halves.
-    {
-      const uint32_t lo = mn / 2, hi = mn - lo;
-      std::vector<std::vector<F>> t_lo(xs.size()), t_hi(xs.size());
-      for (size_t i = 0; i < xs.size(); ++i) {
-        t_lo[i] = eq_pow_table(xs[i], lo);
-        t_hi[i] = eq_pow_table(pcs_pow2k(xs[i], lo), hi);
-      }
-      const size_t nlo = size_t{1} << lo;
-      parallel_chunks(
-          size_t{1} << hi,
-          [&](size_t b, size_t e, size_t) {
-            for (size_t h = b; h < e; ++h) {
-              E* wrow = W.data() + h * nlo;
-              for (size_t i = 0; i < xs.size(); ++i) {
-                const E g = gs[i] * t_hi[i][h];
-                const F* tl = t_lo[i].data();
-                for (size_t l = 0; l < nlo; ++l) wrow[l] += g * tl[l];
-              }
-            }
-          },
-          1);
+    // W += sum_i g_i eq(pow(x_i), .) (docs/PROTOCOL.md §9.2).
+    tm.lap("pow+queries+ood eq");
+    pcs_kernels::add_eq_pow_points(std::span<E>(W), mn, xs, gs);
+    if (!cheat.skip_self_checks) {  // the running claim is sum_b P(b) W(b)
+      E total = E::zero();
+      for (size_t b = 0; b < P.size(); ++b) total += P[b] * W[b];
+      if (total != claim) throw std::logic_error("pcs open: round " + std::to_string(j) + " weight disagrees with the claim");
     }
+    tm.lap("shift eq+check");
     held = std::move(next_oracle);
     cur = &held;
   }
@@ -624,7 +697,7 @@ void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, 
   for (uint32_t o = 0; o < com.main_ood && o < main_ood_override.size(); ++o) com.main_ood_points[o] = main_ood_override[o];
   const Source ms = st.main_source();
   for (uint32_t o = 0; o < com.main_ood; ++o)
-    com.main_ood_answers[o] = evaluate_source(ms, pow_point(com.main_ood_points[o], L.main.spec.num_vars));
+    com.main_ood_answers[o] = evaluate_table_univariate(ms, com.main_ood_points[o]);
   if (cheat.corrupt_ood_answer) com.main_ood_answers[0] += E::one();
   if (zk) {
     st.helper0 = commit_base(L.helper, st.helper_source(), &rng, false);
@@ -637,7 +710,7 @@ void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, 
       com.helper_ood_points[o] = helper_ood_override[o];
     const Source hs = st.helper_source();
     for (uint32_t o = 0; o < com.helper_ood; ++o)
-      com.helper_ood_answers[o] = evaluate_source(hs, pow_point(com.helper_ood_points[o], L.helper.spec.num_vars));
+      com.helper_ood_answers[o] = evaluate_table_univariate(hs, com.helper_ood_points[o]);
   }
   // Salts for the trees of later rounds come from their own stream.
   std::array<uint8_t, 32> seed{};
@@ -671,7 +744,13 @@ PcsProver PcsProver::commit_with_masks(const PcsLayout& layout, std::span<const 
 
 GlExt3 PcsProver::evaluate(uint32_t slot, std::span<const E> point) const {
   if (slot >= s_->slots.size()) throw std::invalid_argument("pcs evaluate: no such slot");
-  return evaluate_multilinear<E, F>(s_->slots[slot], point);
+  const std::span<const F> table = s_->slots[slot];
+  if (point.size() >= 64 || table.size() != (size_t{1} << point.size()))
+    throw std::invalid_argument("pcs evaluate: point and polynomial differ in size");
+  const Source src{static_cast<uint32_t>(point.size()), [table](uint64_t b, size_t l, F* o) {
+                     std::copy(table.begin() + b, table.begin() + b + l, o);
+                   }};
+  return evaluate_table_mle(src, point);
 }
 
 PcsProof<Goldilocks, GlExt3> PcsProver::open(Transcript<>& t, std::span<const PcsClaim<E>> claims,
@@ -726,7 +805,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
     for (size_t i = 0; i < nc; ++i) {
       E v = claims[i].value;
       for (uint32_t w = 0; w < nw; ++w) v += mu[i * nw + w];
-      cons.push_back({full[i], v});
+      cons.push_back({full[i], v, true});
     }
     std::vector<E> override_point;
     if (!cheat.weight_point_for_claim0.empty()) {
@@ -747,7 +826,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
         std::vector<E> pt(full[i].begin() + win.start, full[i].begin() + win.start + win.width);
         const uint64_t block = win.offset >> win.width;
         for (uint32_t v = win.width; v < mh; ++v) pt.push_back(((block >> (v - win.width)) & 1) ? E::one() : E::zero());
-        cons.push_back({std::move(pt), mu[i * nw + w]});
+        cons.push_back({std::move(pt), mu[i * nw + w], true});
       }
     PcsCheat helper_cheat = cheat;
     helper_cheat.corrupt_final_polynomial = false;
