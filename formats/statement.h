@@ -32,7 +32,7 @@ inline constexpr uint64_t kStatementMaxWidth = 4096;       // any layer's output
 inline constexpr uint64_t kStatementMaxInputWidth = 4096;  // the input width (dataset columns)
 inline constexpr uint64_t kStatementMaxBatch = 256;
 inline constexpr uint64_t kStatementMaxSteps = uint64_t{1} << 20;        // t1 - t0
-inline constexpr uint64_t kStatementMaxDatasetRows = uint64_t{1} << 31;  // row indices fit 31 bits
+inline constexpr uint64_t kStatementMaxDatasetRows = uint64_t{1} << 24;  // as common/training_setup.h
 inline constexpr uint64_t kStatementMaxStepIndex = uint64_t{1} << 40;    // t1
 // Ranges of the fixed-point parameters (docs/PROTOCOL.md §10 narrows them).
 inline constexpr uint64_t kStatementMaxFracBits = 40;   // act, weight, exp, lr fraction bits

@@ -237,7 +237,7 @@ std::vector<BadCase> bad_cases() {
        F::kDatasetCommitment},
       {"dataset commitment type", [=](Node& t) { data(t).at(1) = u(7); }, E::kWrongType, F::kDatasetCommitment},
       {"rows zero", [=](Node& t) { data(t).at(2) = u(0); }, E::kOutOfRange, F::kDatasetRows},
-      {"rows over cap", [=](Node& t) { data(t).at(2) = u((uint64_t{1} << 31) + 1); }, E::kOverCap, F::kDatasetRows},
+      {"rows over cap", [=](Node& t) { data(t).at(2) = u((uint64_t{1} << 24) + 1); }, E::kOverCap, F::kDatasetRows},
       {"rows below batch",
        [=](Node& t) {
          data(t).at(2) = u(63);

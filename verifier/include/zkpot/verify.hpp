@@ -95,7 +95,8 @@ class Verifier {
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t width = 0, activation = 0;
       if (zkpot_statement_layer(ctx_, &width, &activation, i) != ZKPOT_VALID) throw std::logic_error("no layer");
-      s += "-" + std::to_string(width);
+      s += '-';
+      s += std::to_string(width);
     }
     return s;
   }
