@@ -84,24 +84,12 @@ struct Harness {
 // and the statement (0xa4 0x01 v 0x02 s 0x03 statement 0x04 [segments]).
 constexpr size_t kVersionAt = 2, kSuiteAt = 4, kStatementAt = 6;
 
-Bytes replace(Bytes b, const Bytes& from, const Bytes& to) {
-  auto it = std::search(b.begin(), b.end(), from.begin(), from.end());
-  EXPECT_NE(it, b.end());
-  if (it == b.end()) return b;
-  const size_t at = static_cast<size_t>(it - b.begin());
-  b.erase(b.begin() + static_cast<long>(at), b.begin() + static_cast<long>(at + from.size()));
-  b.insert(b.begin() + static_cast<long>(at), to.begin(), to.end());
-  return b;
+Bytes replace(const Bytes& b, const Bytes& from, const Bytes& to) {
+  Bytes out = testing::replace_bytes(b, from, to);
+  EXPECT_NE(out, b);
+  return out;
 }
-
-// The sample envelope's head, then a hand-made segments array.
-Bytes with_segments_header(const Bytes& header, const Bytes& tail) {
-  Bytes b = envelope(statement_bytes(), {});
-  b.pop_back();  // 0x80: the empty segments array
-  b.insert(b.end(), header.begin(), header.end());
-  b.insert(b.end(), tail.begin(), tail.end());
-  return b;
-}
+using testing::with_segments_header;
 
 struct Case {
   const char* name;

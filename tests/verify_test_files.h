@@ -3,6 +3,7 @@
 // accepts), and helpers to damage them in precise ways.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +47,25 @@ inline Bytes sample_file(size_t segments = 2) {
   std::vector<Bytes> segs;
   for (size_t i = 0; i < segments; ++i) segs.push_back(placeholder_segment(i));
   return envelope(statement_bytes(), segs);
+}
+
+// b with the first occurrence of `from` replaced by `to` (b unchanged if absent).
+inline Bytes replace_bytes(Bytes b, const Bytes& from, const Bytes& to) {
+  auto it = std::search(b.begin(), b.end(), from.begin(), from.end());
+  if (it == b.end()) return b;
+  const auto at = it - b.begin();
+  b.erase(b.begin() + at, b.begin() + at + static_cast<long>(from.size()));
+  b.insert(b.begin() + at, to.begin(), to.end());
+  return b;
+}
+
+// The sample envelope's head, then a hand-made segments array.
+inline Bytes with_segments_header(const Bytes& header, const Bytes& tail = {}) {
+  Bytes b = envelope(statement_bytes(), {});
+  b.pop_back();  // 0x80: the empty segments array
+  b.insert(b.end(), header.begin(), header.end());
+  b.insert(b.end(), tail.begin(), tail.end());
+  return b;
 }
 
 inline Bytes read_file(const std::filesystem::path& p) {
