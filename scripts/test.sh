@@ -15,6 +15,7 @@ echo "== release build (-Werror) and tests"
 cmake --preset ci -G Ninja >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs"
+bash scripts/test-embed.sh
 
 echo "== ASan+UBSan build and tests"
 cmake --preset sanitize -G Ninja >/dev/null
