@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdio>
+#include <fstream>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -199,6 +201,29 @@ TEST(CsvDataset, RejectsMalformedRows) {
   } catch (const CsvDatasetError& e) {
     EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos);
   }
+}
+
+TEST(DatasetFiles, ReadsIdxAndCsvFilesFromDisk) {
+  const std::string dir = ::testing::TempDir();
+  const std::string idx_path = dir + "/zkpot_idx_test_images.idx.gz", csv_path = dir + "/zkpot_idx_test.csv";
+  {
+    std::ofstream out(idx_path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(kFixedGz.data()), static_cast<std::streamsize>(kFixedGz.size()));
+    std::ofstream csv(csv_path);
+    csv << "label,a,b\n4,10,20\n";
+  }
+  EXPECT_EQ(read_idx_file(idx_path).data, kSmallData);
+  IdxLimits tiny;
+  tiny.max_file_bytes = 10;
+  EXPECT_THROW(read_idx_file(idx_path, tiny), IdxError);
+  const auto csv = read_csv_dataset(csv_path);
+  EXPECT_EQ(csv.count, 1u);
+  EXPECT_EQ(csv.pixels, (std::vector<uint8_t>{10, 20}));
+  EXPECT_THROW(read_csv_dataset(dir + "/zkpot_no_such_file.csv"), CsvDatasetError);
+  EXPECT_FALSE(fashion_mnist_available(FashionMnistSplit::kTrain, dir + "/zkpot_no_such_dir"));
+  EXPECT_THROW(load_fashion_mnist(FashionMnistSplit::kTrain, dir + "/zkpot_no_such_dir"), IdxError);
+  std::remove(idx_path.c_str());
+  std::remove(csv_path.c_str());
 }
 
 TEST(FashionMnist, RealTestSplitHasTheDocumentedShape) {
