@@ -71,24 +71,28 @@ inline GadgetStatus check_matmul_shape(const MatmulShape& s) {
   return GadgetStatus::kOk;
 }
 
-// Soundness (docs/PROTOCOL.md §11.2): a false C is caught with error at most
-// (kMatmulDegree * inner_bits + row_bits + col_bits) / |E|: Schwartz-Zippel on
-// C~ - (op(A) op(B))~ at the random point, plus the sumcheck's rounds.
-inline uint64_t matmul_soundness_numerator(const MatmulShape& s) {
-  return uint64_t{kMatmulDegree} * s.inner_bits + s.row_bits + s.col_bits;
+// Soundness (docs/PROTOCOL.md §11.2): a false C is caught except with
+// probability (kMatmulDegree * inner_bits + row_bits + col_bits [+ 1 with the
+// mask]) / |E|: Schwartz-Zippel on C~ - (op(A) op(B))~ at the random point,
+// the sumcheck's rounds, and the mask weight rho (§4).
+inline uint64_t matmul_soundness_numerator(const MatmulStatement& st) {
+  const MatmulShape& s = st.shape;
+  return uint64_t{kMatmulDegree} * s.inner_bits + s.row_bits + s.col_bits + (st.zero_knowledge ? 1 : 0);
 }
 
-// Absorbs the statement (shape, transposes, handles, zero-knowledge mode) under
-// the label "gadget.matmul.c" and draws the point (r_col, r_row) at which C's
-// claim is taken: for a C whose claim does not come from another gadget. Both
-// halves call it after C's commitment is in the transcript.
+// Draws the point (r_col, r_row) at which C's claim is taken, for a C whose
+// claim does not come from another gadget: absorbs the three handles and the
+// shape first. Both halves call it after the commitments of A, B and C are in
+// the transcript, so the point is independent of all three.
 template <class E, class H>
 [[nodiscard]] GadgetStatus matmul_draw_output_point(Transcript<H>& transcript, const MatmulStatement& st,
                                                     std::span<E> c_point) {
   if (const GadgetStatus s = check_matmul_shape(st.shape); s != GadgetStatus::kOk) return s;
   if (c_point.size() != st.shape.c_vars()) return GadgetStatus::kWrongProofLength;
-  transcript.absorb_u64("gadget.matmul.c", st.c.id);
-  transcript.absorb_u64("gadget.matmul.c.vars", st.shape.c_vars());
+  const std::array<CommitmentHandle, 3> handles{st.a, st.b, st.c};
+  absorb_handles(transcript, "gadget.matmul.c", std::span<const CommitmentHandle>(handles));
+  transcript.absorb_u64("gadget.matmul.c.shape", uint64_t{st.shape.row_bits} | uint64_t{st.shape.inner_bits} << 8 |
+                                                     uint64_t{st.shape.col_bits} << 16);
   draw_gadget_point<E>(transcript, "gadget.matmul.r", c_point);
   return GadgetStatus::kOk;
 }

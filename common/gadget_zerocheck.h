@@ -16,11 +16,12 @@
 namespace zkpot {
 
 // Soundness (docs/PROTOCOL.md §11.3): error at most
-// (total_vars + total_vars * degree) / |E|: Schwartz-Zippel on the multilinear
-// tau -> sum_x eq(tau, x) P(x), plus the sumcheck's rounds.
+// (total_vars + total_vars * degree [+ 1 with the mask]) / |E|: Schwartz-Zippel
+// on the multilinear tau -> sum_x eq(tau, x) P(x), the sumcheck's rounds, and
+// the mask weight rho (§4).
 template <class E>
 uint64_t zerocheck_soundness_numerator(const StackedRelation<E>& st) {
-  return uint64_t{st.total_vars()} * (1 + st.degree());
+  return uint64_t{st.total_vars()} * (1 + st.degree()) + (st.zero_knowledge ? 1 : 0);
 }
 
 // The messages before the sumcheck, for prover and verifier alike: the

@@ -595,10 +595,11 @@ TEST(GadgetSoundness, DocumentedRowsMatchTheCode) {
   // The first layer of a 784 -> 128 network at batch 64: Z = X W^T and the two
   // backprop products dX = dZ W, dW = dZ^T X, every dimension padded.
   const uint32_t batch = ceil_log2(64), in = ceil_log2(784), out = ceil_log2(128);
-  const MatmulShape forward{batch, in, out, false, true};
+  const MatmulStatement forward{MatmulShape{batch, in, out, false, true}, {}, {}, {}, true, {}};
   EXPECT_NEAR(bits_of(matmul_soundness_numerator(forward)), testing::protocol_doc_bits("gadget.matmul.784x128.b64"),
               0.1);
-  const MatmulShape dx{batch, out, in, false, false}, dw{out, batch, in, true, false};
+  const MatmulStatement dx{MatmulShape{batch, out, in, false, false}, {}, {}, {}, true, {}};
+  const MatmulStatement dw{MatmulShape{out, batch, in, true, false}, {}, {}, {}, true, {}};
   const uint64_t layer = matmul_soundness_numerator(forward) + matmul_soundness_numerator(dx) +
                          matmul_soundness_numerator(dw);
   EXPECT_NEAR(bits_of(layer), testing::protocol_doc_bits("gadget.matmul.784x128.b64.layer"), 0.1);
