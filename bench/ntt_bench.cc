@@ -45,8 +45,10 @@ void BM_NttToBitReversed(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(v.size()));
 }
+// Every level at 2^20; the scalar path at 2^24 (seconds per run) is left out.
 BENCHMARK(BM_NttToBitReversed)
-    ->ArgsProduct({{20, 24}, {1, 2}, {0, 1, 2}})
+    ->ArgsProduct({{20}, {1, 2}, {0, 1, 2}})
+    ->ArgsProduct({{24}, {1, 2}, {1, 2}})
     ->ArgNames({"log_n", "threads", "simd"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

@@ -14,6 +14,7 @@
 // copied back.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -263,7 +264,7 @@ void parallel_bit_reverse_permute(std::span<F> a) {
         std::vector<F> tile_a(kTile * kTile), tile_b(kTile * kTile);
         auto load = [&](size_t mid, F* tile) {
           for (size_t hi = 0; hi < kTile; ++hi)
-            for (size_t lo = 0; lo < kTile; ++lo) tile[hi * kTile + lo] = data[(hi << hi_shift) | (mid << kTileLog) | lo];
+            std::copy_n(data + ((hi << hi_shift) | (mid << kTileLog)), kTile, tile + hi * kTile);
         };
         // Writes tile `mid` from `source`, the loaded tile of rev(mid).
         auto store = [&](size_t mid, const F* source) {
