@@ -91,7 +91,8 @@ TEST_F(VerifyCli, MixedDirectory) {
   auto m = json_by_file(r.output);
   ASSERT_EQ(m.size(), 5u) << r.output;
   EXPECT_NE(m["a_placeholder.zkp"].find("\"valid\":false"), std::string::npos);
-  EXPECT_NE(m["a_placeholder.zkp"].find("\"status\":\"invalid\""), std::string::npos) << m["a_placeholder.zkp"];
+  // Placeholder segments are not training segments: a malformed (hence invalid) proof.
+  EXPECT_NE(m["a_placeholder.zkp"].find("\"status\":\"malformed\""), std::string::npos) << m["a_placeholder.zkp"];
   EXPECT_NE(m["a_placeholder.zkp"].find("\"statement_digest\":\""), std::string::npos);
   EXPECT_NE(m["b_malformed.zkp"].find("\"status\":\"malformed\""), std::string::npos) << m["b_malformed.zkp"];
   EXPECT_NE(m["b_malformed.zkp"].find("\"statement_digest\":null"), std::string::npos);
@@ -104,7 +105,7 @@ TEST_F(VerifyCli, MixedDirectory) {
   fs::remove(dir_ / "e_unreadable.zkp");
   r = run("--batch " + dir_.string() + " --jobs 3");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("INVALID"), std::string::npos);
+  EXPECT_NE(r.output.find("MALFORMED"), std::string::npos);
   EXPECT_NE(r.output.find("0 of 4 proofs valid"), std::string::npos) << r.output;
 }
 
@@ -132,7 +133,7 @@ TEST_F(VerifyCli, PinnedFieldsMustMatch) {
   EXPECT_NE(r.output.find("final weight commitment is " + final_hex), std::string::npos) << r.output;
   // Matching pins pass on to verification (which the placeholder fails).
   r = run("--json --expect-architecture 784-128-10 --expect-model " + final_hex + " " + f);
-  EXPECT_NE(r.output.find("\"status\":\"invalid\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"status\":\"malformed\""), std::string::npos) << r.output;
 }
 
 TEST_F(VerifyCli, UsageAndIoErrorsExitTwo) {

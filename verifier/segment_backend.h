@@ -22,12 +22,17 @@ struct ChainState {
 };
 
 struct SegmentVerdict {
-  enum Kind : uint8_t { kValid, kInvalid, kMalformed, kOverLimit, kUnsupported } kind = kInvalid;
+  enum Kind : uint8_t { kValid, kInvalid, kMalformed, kOverLimit, kUnsupported, kScratchTooSmall } kind = kInvalid;
   const char* check = "";  // stable name of the failing check or offending field
   size_t offset = 0;       // into the segment map's bytes, when known
 };
 
 ChainState initial_chain_state(const TrainingStatement& statement);
+
+// Null when the training proof supports this (valid) statement; else the
+// field it cannot express (a loss, a normalisation, a batch that is not a
+// power of two: "statement").
+const char* unsupported_statement_field(const TrainingStatement& statement);
 
 // Scratch bytes verify_segment needs for this statement.
 size_t segment_scratch_bytes(const TrainingStatement& statement);

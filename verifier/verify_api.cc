@@ -1,6 +1,7 @@
 // The C boundary of libzkpot_verify (verifier/include/zkpot/verify.h): null
 // and order checks, a catch-all around every call so nothing is thrown
 // across it, and the statement accessors. The work is in verify_session.cc.
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -92,18 +93,36 @@ zkpot_status zkpot_statement_scratch_size(size_t* scratch_len, const unsigned ch
 }
 
 size_t zkpot_max_scratch_size(void) {
-  // Scratch grows with every cap, so the statement at all caps bounds it.
+  // Scratch grows with every cap, so a statement at all caps bounds it (under
+  // each parameter set); the fixed-point widths do not change it.
   zkpot::TrainingStatement s;
-  s.parameter_set = static_cast<uint64_t>(zkpot::ParameterSet::kJohnson100Zk);
   s.architecture.input_width = ZKPOT_MAX_INPUT_WIDTH;
   s.architecture.layer_count = ZKPOT_MAX_LAYERS;
-  for (uint32_t i = 0; i < ZKPOT_MAX_LAYERS; ++i) s.architecture.layer_widths[i] = ZKPOT_MAX_WIDTH;
+  for (uint32_t i = 0; i < ZKPOT_MAX_LAYERS; ++i) {
+    s.architecture.layer_widths[i] = ZKPOT_MAX_WIDTH;
+    s.architecture.activations[i] = i + 1 < ZKPOT_MAX_LAYERS ? zkpot::Activation::kRelu : zkpot::Activation::kIdentity;
+  }
   s.hyper.batch_size = ZKPOT_MAX_BATCH;
+  s.hyper.lr_num = 1;
+  s.hyper.lr_frac_bits = 20;
+  s.hyper.act_frac_bits = 12;
+  s.hyper.weight_frac_bits = 20;
+  s.hyper.quotient_bits = 20;
+  s.hyper.weight_bits = 24;
+  s.hyper.update_bits = 24;
+  s.hyper.exp_frac_bits = 16;
+  s.hyper.normalisation = zkpot::NormalisationKind::kUnitRange;
+  s.hyper.norm_std_micro = zkpot::kStatementMicro;
   s.dataset.rows = ZKPOT_MAX_DATASET_ROWS;
   s.dataset.columns = ZKPOT_MAX_INPUT_WIDTH;
   s.dataset.classes = ZKPOT_MAX_WIDTH;
   s.t1 = ZKPOT_MAX_STEPS;
-  return zkpot::verify_detail::segment_scratch_bytes(s);
+  size_t most = 0;
+  for (zkpot::ParameterSet p : {zkpot::ParameterSet::kJohnson100Zk, zkpot::ParameterSet::kTestInsecure}) {
+    s.parameter_set = static_cast<uint64_t>(p);
+    most = std::max(most, zkpot::verify_detail::segment_scratch_bytes(s));
+  }
+  return most;
 }
 
 zkpot_status zkpot_verify_begin(zkpot_context* ctx, size_t* head_len, const unsigned char* input, size_t input_len) {

@@ -88,7 +88,7 @@ zkpot_status Session::fail(zkpot_status status, const char* check, const char* f
   result_.check = status == ZKPOT_INVALID ? check : "";
   result_.field = status == ZKPOT_INVALID ? "" : field;
   result_.offset = offset;
-  result_.segment = phase_ == Phase::kSegments ? seen_ : kHeadSegment;
+  result_.segment = phase_ == Phase::kSegments && seen_ < declared_ ? seen_ : kHeadSegment;
   const char* what = status == ZKPOT_INVALID ? check : field;
   if (result_.segment == kHeadSegment) {
     std::snprintf(result_.reason, sizeof result_.reason, "%s: %s: %s (file byte %llu)", zkpot_status_name(status),
@@ -183,6 +183,9 @@ zkpot_status Session::begin(std::span<const uint8_t> input, size_t* head_len) no
   TrainingStatement statement;
   if (StatementStatus s = decode_training_statement(statement_bytes, &statement); !s.is_ok()) {
     return fail_statement(s, statement_at);
+  }
+  if (const char* field = unsupported_statement_field(statement); field != nullptr) {
+    return fail(ZKPOT_UNSUPPORTED, "", field, statement_at, "a statement the training proof does not support");
   }
   // Key 4 and the segments array's header, read by hand: the segments
   // themselves need not be in `input` yet.
@@ -281,7 +284,10 @@ zkpot_status Session::segment(void* scratch, size_t scratch_len, std::span<const
     case SegmentVerdict::kOverLimit:
       return fail(ZKPOT_OVER_LIMIT, "", v.check, payload_at + v.offset, "segment field over its limit");
     case SegmentVerdict::kUnsupported:
-      return fail(ZKPOT_UNSUPPORTED, "", v.check, payload_at + v.offset, "unsupported segment kind");
+      return fail(ZKPOT_UNSUPPORTED, "", v.check, payload_at + v.offset,
+                  "a statement the training proof does not support");
+    case SegmentVerdict::kScratchTooSmall:
+      return internal_error("the segment verifier needs more scratch than its size query said");
   }
   chain_ = next;
   ++seen_;
