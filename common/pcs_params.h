@@ -273,7 +273,7 @@ inline uint64_t place_blocks(PcsLayout& l) {
         l.windows[i].offset = offset;
         offset += uint64_t{1} << w;
       }
-    if (l.padding_size == (uint64_t{1} << w)) {
+    if (l.padding_size != 0 && l.padding_size == (uint64_t{1} << w)) {
       l.padding_offset = offset;
       offset += l.padding_size;
     }
@@ -358,21 +358,31 @@ inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
   }
   l.num_windows = nw;
   l.main_view_dims = instance_view_dims(s);
-  // The helper instance's own views come out of the padding block; its size
-  // depends on the helper's schedule, which depends on G's size: iterate.
-  l.padding_size = 1;
-  for (int iter = 0; iter < 8; ++iter) {
-    const uint64_t g_size = place_blocks(l);
-    l.params.helper.num_vars = ceil_log2(g_size);
+  // The helper polynomial G has one more variable than its windows need: the
+  // windows sit in the lower half (top variable y = 0), a uniform padding
+  // block P fills the upper half, so G = W + y P and every value the helper's
+  // opening shows is masked by P; the helper folds down to a constant so no
+  // coefficient of W alone is ever sent (§9.4). P must absorb the helper's views.
+  l.params.helper.final_vars_max = 0;
+  uint64_t windows_size = 0;
+  {
+    l.padding_size = 0;
+    windows_size = place_blocks(l);
+  }
+  uint32_t half = ceil_log2(windows_size);
+  for (int iter = 0; iter < 16; ++iter) {
+    l.params.helper.num_vars = half + 1;
     l.helper = whir_schedule(l.params.helper);
     if (!l.helper.valid) return l;
     l.helper_view_dims = instance_view_dims(l.helper);
-    const uint64_t pad = uint64_t{1} << ceil_log2(n * l.helper_view_dims + 3ull * l.helper.commit_ood);
-    if (pad == l.padding_size) {
+    const uint64_t need = n * (l.helper_view_dims + 3 * c) + 3ull * l.helper.commit_ood;
+    if ((uint64_t{1} << half) >= need) {
+      l.padding_offset = uint64_t{1} << half;
+      l.padding_size = uint64_t{1} << half;
       l.valid = true;
       return l;
     }
-    l.padding_size = pad;
+    ++half;
   }
   return l;
 }

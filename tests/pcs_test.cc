@@ -69,3 +69,55 @@ TEST(Pcs, HonestOpeningsVerifyWithoutZeroKnowledge) {
 
 }  // namespace
 }  // namespace zkpot
+
+namespace zkpot {
+namespace {
+
+TEST(Pcs, HonestOpeningsVerifyDefaultParametersUpTo2Pow20) {
+  for (uint32_t vars = 13; vars <= 20; ++vars) honest_round_trip(pcs_params_default(), vars, 1, 200 + vars);
+}
+
+// Several polynomials of different sizes in one commitment (stacked, §9.1),
+// claims on each of them opened together.
+TEST(Pcs, StackedPolynomialsOpenTogether) {
+  ProverRng rng = ProverRng::from_seed_u64(9);
+  const std::vector<uint32_t> sizes = {6, 4, 4, 3, 1};
+  std::vector<std::vector<F>> tables;
+  for (uint32_t v : sizes) tables.push_back(random_table(v, rng));
+  const uint32_t m = PcsProver::stacked_vars(sizes);
+  EXPECT_EQ(m, 7u);
+  for (bool zk : {false, true}) {
+    const PcsLayout layout = pcs_layout(pcs_params_test(24, zk), m);
+    std::vector<std::span<const F>> polys(tables.begin(), tables.end());
+    PcsProver prover = PcsProver::commit(layout, polys, rng);
+    std::vector<std::vector<E>> points;
+    std::vector<PcsClaim<E>> claims;
+    for (uint32_t i = 0; i < sizes.size() && i < layout.params.max_claims; ++i)
+      points.push_back(random_point(sizes[i], rng));
+    for (uint32_t i = 0; i < points.size(); ++i) claims.push_back({i, points[i], prover.evaluate(i, points[i])});
+    Transcript<> t("zkpot-test", statement(7));
+    const PcsProof<F, E> proof = prover.open(t, claims);
+    EXPECT_EQ(verify(layout, prover.commitment(), claims, proof), PcsStatus::kOk) << zk;
+    // A claim moved to another slot of the same size is refused.
+    std::vector<PcsClaim<E>> moved = claims;
+    moved[1].slot = 2;
+    EXPECT_EQ(verify(layout, prover.commitment(), moved, proof), PcsStatus::kMerklePathFailure) << zk;
+  }
+}
+
+// A pending claim (common/claims.h) maps to its slot by handle.
+TEST(Pcs, PendingClaimsMapToSlots) {
+  const std::vector<E> pt = {E::from_u64(3), E::from_u64(5)};
+  PendingClaim<E> pc;
+  ASSERT_TRUE(PendingClaim<E>::make_evaluation(CommitmentHandle{42}, pt, E::from_u64(7), &pc));
+  const CommitmentHandle handles[] = {CommitmentHandle{1}, CommitmentHandle{42}};
+  PcsClaim<E> c;
+  ASSERT_TRUE(pcs_claim_from_pending<E>(pc, handles, &c));
+  EXPECT_EQ(c.slot, 1u);
+  EXPECT_EQ(c.value, E::from_u64(7));
+  const CommitmentHandle others[] = {CommitmentHandle{1}};
+  EXPECT_FALSE(pcs_claim_from_pending<E>(pc, others, &c));
+}
+
+}  // namespace
+}  // namespace zkpot

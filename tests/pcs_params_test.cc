@@ -1,0 +1,76 @@
+// The commitment scheme's parameters (docs/PROTOCOL.md §9.5): the security the
+// code computes from its own constants matches the §8 rows, the default set
+// reaches 100 provable bits at every size, and bad specs are refused.
+#include <gtest/gtest.h>
+
+#include "common/pcs_params.h"
+#include "tests/protocol_doc.h"
+
+namespace zkpot {
+namespace {
+
+TEST(PcsParams, SecurityMatchesProtocolDocRows) {
+  const PcsLayout l = pcs_layout(pcs_params_default(), 24);
+  ASSERT_TRUE(l.valid);
+  const WhirSecurity main = whir_security(l.main);
+  const WhirSecurity helper = whir_security(l.helper);
+  using testing::protocol_doc_bits;
+  EXPECT_NEAR(main.commit_ood, protocol_doc_bits("pcs.m24.main.commit_ood"), 0.1);
+  EXPECT_NEAR(main.fold[0], protocol_doc_bits("pcs.m24.main.r0.fold"), 0.1);
+  for (uint32_t r = 0; r < 4; ++r)
+    EXPECT_NEAR(main.query[r], protocol_doc_bits("pcs.m24.main.r" + std::to_string(r) + ".query"), 0.1) << r;
+  EXPECT_NEAR(helper.query[0], protocol_doc_bits("pcs.m24.helper.r0.query"), 0.1);
+  EXPECT_NEAR(helper.query[l.helper.num_rounds - 1], protocol_doc_bits("pcs.m24.helper.r4.query"), 0.1);
+  EXPECT_NEAR(pcs_security_bits(l), protocol_doc_bits("pcs.m24.security"), 0.1);
+  // The stated schedule.
+  ASSERT_EQ(l.main.num_rounds, 4u);
+  EXPECT_EQ(l.main.rounds[0].queries, 173u);
+  EXPECT_EQ(l.main.rounds[1].queries, 57u);
+  EXPECT_EQ(l.helper.num_rounds, 5u);
+}
+
+TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
+  for (uint32_t m = 1; m <= 26; ++m) {
+    const PcsLayout l = pcs_layout(pcs_params_default(), m);
+    ASSERT_TRUE(l.valid) << m;
+    EXPECT_GE(pcs_security_bits(l), 100.0) << m;
+    // Every round-by-round step, not only the minimum.
+    for (const WhirSchedule* s : {&l.main, &l.helper}) {
+      const WhirSecurity sec = whir_security(*s);
+      EXPECT_GE(sec.commit_ood, 100.0);
+      for (uint32_t r = 0; r < s->num_rounds; ++r) {
+        EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
+        EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
+        if (r + 1 < s->num_rounds) EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
+      }
+    }
+  }
+}
+
+TEST(PcsParams, FewerQueriesGiveLessSecurity) {
+  PcsLayout l = pcs_layout(pcs_params_default(), 20);
+  const double before = whir_security(l.main).min_bits;
+  l.main.rounds[0].queries -= 10;
+  EXPECT_LT(whir_security(l.main).min_bits, before - 3.0);
+}
+
+TEST(PcsParams, InvalidSpecsAreRefused) {
+  PcsParams p = pcs_params_default();
+  EXPECT_FALSE(pcs_layout(p, 0).valid);
+  EXPECT_FALSE(pcs_layout(p, 32).valid);  // domain beyond 2^32
+  p.main.fold_bits = 0;
+  EXPECT_FALSE(pcs_layout(p, 10).valid);
+}
+
+TEST(PcsParams, LayoutDigestSeparatesParameterSets) {
+  const PcsLayout a = pcs_layout(pcs_params_default(), 20);
+  PcsParams q = pcs_params_default();
+  q.main.pow_bits = 17;
+  const PcsLayout b = pcs_layout(q, 20);
+  EXPECT_NE(pcs_layout_digest(a), pcs_layout_digest(b));
+  EXPECT_NE(pcs_layout_digest(a), pcs_layout_digest(pcs_layout(pcs_params_default(), 21)));
+  EXPECT_EQ(pcs_layout_digest(a), pcs_layout_digest(pcs_layout(pcs_params_default(), 20)));
+}
+
+}  // namespace
+}  // namespace zkpot
