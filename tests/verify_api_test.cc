@@ -406,3 +406,26 @@ TEST(VerifyApi, VerificationMakesNoHeapAllocation) {
 
 }  // namespace
 }  // namespace zkpot
+
+namespace zkpot {
+namespace {
+
+TEST(VerifyApi, ScratchBelowTheQueryIsRefusedBeforeWork) {
+  Harness h;
+  const Bytes file = sample_file(1);
+  size_t head = 0, need = 0, item = 0;
+  ASSERT_EQ(zkpot_verify_begin(h.ctx, &head, file.data(), file.size()), ZKPOT_CONTINUE);
+  ASSERT_EQ(zkpot_scratch_size(h.ctx, &need), ZKPOT_VALID);
+  ASSERT_GT(need, 0u);
+  EXPECT_LE(need, zkpot_max_scratch_size());
+  ASSERT_EQ(zkpot_next_segment_size(h.ctx, &item, file.data() + head, file.size() - head), ZKPOT_CONTINUE);
+  EXPECT_EQ(zkpot_verify_segment(h.ctx, h.scratch.data(), need - 1, file.data() + head, item),
+            ZKPOT_SCRATCH_TOO_SMALL);
+  EXPECT_EQ(zkpot_verify_buffer(h.ctx, h.scratch.data(), need - 1, file.data(), file.size()), ZKPOT_SCRATCH_TOO_SMALL);
+  // Not a verdict: with enough scratch the same context goes on.
+  EXPECT_EQ(zkpot_verify_begin(h.ctx, &head, file.data(), file.size()), ZKPOT_CONTINUE);
+  EXPECT_NE(zkpot_verify_segment(h.ctx, h.scratch.data(), need, file.data() + head, item), ZKPOT_SCRATCH_TOO_SMALL);
+}
+
+}  // namespace
+}  // namespace zkpot
