@@ -18,18 +18,31 @@ namespace zkpot {
 static_assert(sizeof(Goldilocks) == sizeof(uint64_t) && std::is_trivially_copyable_v<Goldilocks>,
               "the SIMD kernels view Goldilocks arrays as arrays of uint64_t");
 
+// Each SIMD namespace is compiled for its instruction set only; the code is
+// chosen at run time. GCC takes target pragmas, clang an attribute region.
+#if defined(__clang__)
+#define ZKPOT_TARGET_BEGIN_AVX512 _Pragma("clang attribute push(__attribute__((target(\"avx512f\"))), apply_to = function)")
+#define ZKPOT_TARGET_BEGIN_AVX2 _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
+#define ZKPOT_TARGET_END _Pragma("clang attribute pop")
+#else
+#define ZKPOT_TARGET_BEGIN_AVX512 _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f\")")
+#define ZKPOT_TARGET_BEGIN_AVX2 _Pragma("GCC push_options") _Pragma("GCC target(\"avx2\")")
+#define ZKPOT_TARGET_END _Pragma("GCC pop_options")
+#endif
+
 namespace {
 
 constexpr uint64_t kP = Goldilocks::kModulus;
 constexpr uint64_t kEps = Goldilocks::kEpsilon;  // 2^64 - p = 2^32 - 1
 
-#pragma GCC push_options
-#pragma GCC target("avx512f")
+ZKPOT_TARGET_BEGIN_AVX512
 // GCC 12's AVX-512 intrinsics self-initialise an "undefined" operand, which
 // -Wuninitialized reports once inlined; the value is never read.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 namespace avx512 {
 
 using V = __m512i;
@@ -109,10 +122,9 @@ inline void transpose(V r[8]) {
 
 }  // namespace avx512
 #pragma GCC diagnostic pop
-#pragma GCC pop_options
+ZKPOT_TARGET_END
 
-#pragma GCC push_options
-#pragma GCC target("avx2")
+ZKPOT_TARGET_BEGIN_AVX2
 namespace avx2 {
 
 using V = __m256i;
@@ -172,7 +184,7 @@ inline void transpose(V r[4]) {
 #include "prover/ntt_parallel_kernels.inc"
 
 }  // namespace avx2
-#pragma GCC pop_options
+ZKPOT_TARGET_END
 
 uint64_t* words(Goldilocks* p) { return reinterpret_cast<uint64_t*>(p); }
 const uint64_t* words(const Goldilocks* p) { return reinterpret_cast<const uint64_t*>(p); }
