@@ -219,7 +219,10 @@ class VerifierRole {
     }
     if (id == kTrainingDatasetHandle) {
       if (dataset_ == nullptr || c.num_vars() != dataset_vars_) return fail(name, TrainingStatus::kBadSetup);
-      return dataset_->add(c) == ClaimStatus::kOk ? TrainingStatus::kOk
+      PendingClaim<E> dc;  // slot 0 of the dataset commitment
+      if (!PendingClaim<E>::make_evaluation(CommitmentHandle{0}, c.point(), c.value(), &dc))
+        return fail(name, TrainingStatus::kBadSetup);
+      return dataset_->add(dc) == ClaimStatus::kOk ? TrainingStatus::kOk
                                                    : fail(name, TrainingStatus::kClaimBatchingRejected);
     }
     if (id == kTrainingLabelsHandle) {  // labels(r_row) = pixels(column n_0, r_row)

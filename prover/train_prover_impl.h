@@ -54,7 +54,8 @@ struct CheatingTrainingHooks {
 struct TrainingCommitment {
   std::vector<uint8_t> encoded;
   TrainingDigest digest{};
-  std::vector<std::vector<Gl>> slots;  // the committed values (slot order)
+  // The committed values (slot order), shared: the PCS prover keeps spans into them, so copies must not move them.
+  std::shared_ptr<const std::vector<std::vector<Gl>>> slots;
   std::shared_ptr<PcsProver> pcs;
 };
 
@@ -65,10 +66,10 @@ using E = GlExt3;
 inline TrainingCommitment commit_slots(const PcsParams& params, std::vector<std::vector<Gl>> slots,
                                        std::string_view personal, ProverRng& rng) {
   TrainingCommitment c;
-  c.slots = std::move(slots);
+  c.slots = std::make_shared<const std::vector<std::vector<Gl>>>(std::move(slots));
   std::vector<uint32_t> vars;
   std::vector<std::span<const Gl>> polys;
-  for (const auto& s : c.slots) {
+  for (const auto& s : *c.slots) {
     vars.push_back(log2_exact(s.size()));
     polys.emplace_back(s);
   }
@@ -293,7 +294,7 @@ class BasicTrainingSegmentProver<Hooks>::Role {
     const std::span<const E> c_point = c_in.point();
     const std::span<const E> r_row = c_point.subspan(sh.col_bits, sh.row_bits), r_col = c_point.first(sh.col_bits);
     std::vector<E> a_bound = st.a.id == kTrainingDatasetHandle
-                                 ? matmul_bound_a<Gl, E>(sh, std::span<const Gl>(p_.dataset_.slots[0]), r_row)
+                                 ? matmul_bound_a<Gl, E>(sh, std::span<const Gl>((*p_.dataset_.slots)[0]), r_row)
                                  : matmul_bound_a<Gl, E>(sh, table(st.a.id), r_row);
     std::vector<E> b_bound;
     if (st.b.id == kTrainingGammaHandle) {
@@ -710,7 +711,7 @@ PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& c
       reduced.push_back(c);
       continue;
     }
-    const std::vector<Gl>& table = com.slots.at(c.handle().id);
+    const std::vector<Gl>& table = com.slots->at(c.handle().id);
     const uint32_t n = c.num_vars();
     std::vector<E> p(table.size()), w(table.size(), E::zero());
     for (size_t x = 0; x < table.size(); ++x) p[x] = E(table[x]);
@@ -778,7 +779,7 @@ std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
   const uint32_t bb = l0.batch_bits, B = setup_.batch;
   const TensorInfo& px = l0.t(l0.pixels);
   const uint32_t cb = px.col_bits, rows_bits = training_ceil_log2(setup_.dataset_rows);
-  if (dataset_.slots.at(0).size() != (size_t{1} << (rows_bits + cb)))
+  if (dataset_.slots->at(0).size() != (size_t{1} << (rows_bits + cb)))
     throw std::invalid_argument("training: the dataset commitment does not match the setup");
   std::vector<E> close_values;
   Role role(*this, &close_values);
@@ -797,7 +798,7 @@ std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
           if (row < role.c_table.size()) role.c_table[row] += eqt[k] * eqb[b];
         }
       role.y_table.assign(size_t{1} << rows_bits, E::zero());
-      const std::vector<Gl>& d = dataset_.slots[0];
+      const std::vector<Gl>& d = (*dataset_.slots)[0];
       std::vector<E> powers(size_t{1} << cb);
       E g = E::one();
       for (E& x : powers) {
