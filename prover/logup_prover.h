@@ -150,6 +150,10 @@ class FractionTree {
   }
 
   uint32_t depth() const { return depth_; }
+  // True when every leaf numerator is 1 (a witness tree without padding): the
+  // last layer sumcheck then needs only the two denominator tables.
+  bool unit_leaf_numerators() const { return unit_leaves_; }
+  void set_unit_leaf_numerators(bool v) { unit_leaves_ = v; }
   std::span<const E> p(uint32_t layer) const { return std::span<const E>(p_.at(layer)); }
   std::span<const E> q(uint32_t layer) const { return std::span<const E>(q_.at(layer)); }
   // Layer 1 as p(0), p(1), q(0), q(1).
@@ -157,6 +161,7 @@ class FractionTree {
 
  private:
   uint32_t depth_ = 0;
+  bool unit_leaves_ = false;
   std::vector<std::vector<E>> p_, q_;  // index = layer; [0] unused
 };
 
@@ -177,7 +182,9 @@ FractionTree<E> witness_fraction_tree(std::span<const std::span<const F>> column
       q[i] = alpha - acc;
     }
   });
-  return FractionTree<E>(std::move(p), std::move(q));
+  FractionTree<E> tree(std::move(p), std::move(q));
+  tree.set_unit_leaf_numerators(num_lookups >= n);
+  return tree;
 }
 
 // Table leaves: p_j = m_j, q_j = alpha - sum_l beta^l t^l_j.
@@ -220,13 +227,25 @@ FractionLayerProof<E> prove_fraction_layer(Transcript<H>& t, SumcheckProver<E, E
   const size_t half = size_t{1} << s;
   SumOfProducts<E, E> poly;
   poly.num_vars = s;
-  poly.tables = {pc.first(half), pc.subspan(half), qc.first(half), qc.subspan(half)};
-  poly.terms = {ProductTerm<E>::of(E::one(), {0, 3}), ProductTerm<E>::of(E::one(), {1, 2}),
-                ProductTerm<E>::of(lambda, {2, 3})};
   poly.eq_point.assign(z.begin(), z.end());
+  // Unit numerators: q1 + q0 + lambda q0 q1, the same degree, a third of the products.
+  const bool unit = tree.unit_leaf_numerators() && s + 1 == tree.depth();
+  if (unit) {
+    poly.tables = {qc.first(half), qc.subspan(half)};
+    poly.terms = {ProductTerm<E>::of(E::one(), {1}), ProductTerm<E>::of(E::one(), {0}),
+                  ProductTerm<E>::of(lambda, {0, 1})};
+  } else {
+    poly.tables = {pc.first(half), pc.subspan(half), qc.first(half), qc.subspan(half)};
+    poly.terms = {ProductTerm<E>::of(E::one(), {0, 3}), ProductTerm<E>::of(E::one(), {1, 2}),
+                  ProductTerm<E>::of(lambda, {2, 3})};
+  }
   FractionLayerProof<E> out;
   out.sumcheck = prover.prove(t, poly, p_claim + lambda * q_claim, mask);
-  for (size_t i = 0; i < 4; ++i) out.children[i] = out.sumcheck.factor_evaluations[i];
+  const auto& fe = out.sumcheck.factor_evaluations;
+  if (unit)
+    out.children = {E::one(), E::one(), fe[0], fe[1]};
+  else
+    out.children = {fe[0], fe[1], fe[2], fe[3]};
   return out;
 }
 
