@@ -136,6 +136,27 @@ TEST(Sumcheck, ToyFieldProofsVerify) {
       }
 }
 
+// An eq point with zero coordinates forces the prover to compute q_j(1)
+// directly instead of deriving it from the claim (the fallback path).
+TEST(Sumcheck, EqWeightedWithZeroCoordinatesVerifies) {
+  for (bool zk : {false, true}) {
+    ProverRng rng = ProverRng::from_seed_u64(zk ? 401 : 400);
+    const uint32_t n = 6;
+    const auto tables = random_tables<Gl>(rng, 3, n);
+    SumOfProducts<Gl, GlExt3> poly = make_poly<Gl, GlExt3>(tables, n, 2, rng);
+    for (uint32_t i = 0; i < n; ++i) poly.eq_point.push_back(i % 2 == 0 ? GlExt3::zero() : rng.field<GlExt3>());
+    const GlExt3 sum = sum_over_hypercube(poly);
+    Transcript<> tp("zkpot-test-sumcheck", statement(1));
+    SumcheckProverOptions opts;
+    opts.zero_knowledge = zk;
+    const auto proof = prove_sumcheck(tp, poly, sum, rng, opts);
+    std::vector<GlExt3> point;
+    SumcheckVerifierOutput<GlExt3> vout;
+    ASSERT_EQ(verify_proof(proof.proof, poly.shape(), sum, &point, &vout), SumcheckStatus::kOk);
+    EXPECT_EQ(vout.final_claim, proof.final_claim);
+  }
+}
+
 // Deterministic mode: a seeded prover reproduces a fixed proof byte for byte.
 // The digest was produced by this code and checked to verify before being fixed.
 TEST(Sumcheck, GoldenProofIsReproducible) {
