@@ -25,6 +25,7 @@ inline constexpr std::string_view kSqueeze = "zkpot/fs/squeeze";
 inline constexpr std::string_view kMerkleLeaf = "zkpot/merkle/lf";
 inline constexpr std::string_view kMerkleNode = "zkpot/merkle/nd";
 inline constexpr std::string_view kStatement = "zkpot/statement";
+inline constexpr std::string_view kRun = "zkpot/run";
 inline constexpr std::string_view kProofOfWork = "zkpot/pow";
 inline constexpr std::string_view kDataset = "zkpot/dataset";
 }  // namespace personal

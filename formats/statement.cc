@@ -445,4 +445,37 @@ StatementStatus encode_training_statement(const TrainingStatement& s, std::vecto
   return StatementStatus::ok();
 }
 
+StatementDigest training_run_digest(uint64_t suite, const TrainingStatement& s) {
+  Blake2b256::State h(personal::kRun);
+  // Fixed layout: every field as a little-endian u64, arrays at full capacity
+  // with their counts first, so two different run statements never collide.
+  h.update_u64(kEnvelopeVersion);
+  h.update_u64(suite);
+  h.update_u64(s.parameter_set);
+  const StatementArchitecture& a = s.architecture;
+  h.update_u64(a.input_width);
+  h.update_u64(a.layer_count);
+  for (uint32_t i = 0; i < kStatementMaxLayers; ++i) {
+    h.update_u64(a.layer_widths[i]);
+    h.update_u64(static_cast<uint64_t>(a.activations[i]));
+  }
+  h.update_u64(static_cast<uint64_t>(a.loss));
+  const StatementHyperparameters& p = s.hyper;
+  for (uint64_t v : {uint64_t{p.batch_size}, p.lr_num, uint64_t{p.lr_frac_bits}, uint64_t{p.act_frac_bits},
+                     uint64_t{p.weight_frac_bits}, uint64_t{p.quotient_bits}, uint64_t{p.weight_bits},
+                     uint64_t{p.update_bits}, uint64_t{p.exp_frac_bits}, p.steps_per_epoch,
+                     static_cast<uint64_t>(p.normalisation), uint64_t{p.norm_mean_micro}, uint64_t{p.norm_std_micro}})
+    h.update_u64(v);
+  h.update(s.dataset.commitment.data(), s.dataset.commitment.size());
+  h.update_u64(s.dataset.rows);
+  h.update_u64(s.dataset.columns);
+  h.update_u64(s.dataset.classes);
+  h.update_u64(s.dataset.hiding ? 1 : 0);
+  h.update(s.initial_weights.data(), s.initial_weights.size());
+  h.update_u64(s.t0);
+  h.update_u64(s.has_beacon ? 1 : 0);
+  h.update(s.beacon.data(), s.beacon.size());
+  return h.finalize();
+}
+
 }  // namespace zkpot

@@ -187,4 +187,12 @@ inline StatementDigest training_statement_digest(uint64_t suite, std::span<const
   return statement_digest(kEnvelopeVersion, suite, statement_bytes);
 }
 
+// The run digest (docs/PROTOCOL.md §12.1, docs/FORMAT.md §7): what every
+// segment's transcript starts from. It binds every statement field fixed when
+// the run starts (suite, parameter set, architecture, hyperparameters, dataset,
+// initial weights, t0, beacon) and leaves out t1 and the final weights, which a
+// prover that proves as it trains cannot know yet; the verifier checks those two
+// against the end of the weight-commitment chain instead. No heap allocation.
+StatementDigest training_run_digest(uint64_t suite, const TrainingStatement& statement);
+
 }  // namespace zkpot

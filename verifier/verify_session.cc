@@ -218,6 +218,7 @@ zkpot_status Session::begin(std::span<const uint8_t> input, size_t* head_len) no
 
   statement_ = statement;
   digest_ = training_statement_digest(suite, statement_bytes);
+  run_digest_ = training_run_digest(suite, statement);
   has_statement_ = true;
   declared_ = head.argument;
   file_pos_ = array_at + head.length;
@@ -275,7 +276,7 @@ zkpot_status Session::segment(void* scratch, size_t scratch_len, std::span<const
   }
   Arena arena(scratch, scratch_len);
   ChainState next;
-  const SegmentVerdict v = verify_segment(statement_, digest_, chain_, payload, arena, &next);
+  const SegmentVerdict v = verify_segment(statement_, run_digest_, chain_, payload, arena, &next);
   switch (v.kind) {
     case SegmentVerdict::kValid: break;
     case SegmentVerdict::kInvalid: return fail(ZKPOT_INVALID, v.check, "", payload_at + v.offset, "check failed");

@@ -59,6 +59,7 @@ class Session {
   bool has_statement_ = false;
   TrainingStatement statement_;
   StatementDigest digest_{};
+  StatementDigest run_digest_{};  // what segment transcripts start from (docs/PROTOCOL.md §12.1)
   uint64_t declared_ = 0;
   uint64_t seen_ = 0;
   uint64_t file_pos_ = 0;  // where the next segment starts in the file
