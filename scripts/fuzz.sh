@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
 cmake --preset fuzz -G Ninja >/dev/null
-cmake --build --preset fuzz -j "$(nproc)"
+targets=$(for f in fuzz/*_fuzzer.cc; do basename "$f" .cc; done)
+# shellcheck disable=SC2086
+cmake --build --preset fuzz -j "$(nproc)" --target $targets
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shopt -s nullglob
