@@ -41,7 +41,9 @@ TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
       for (uint32_t r = 0; r < s->num_rounds; ++r) {
         EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
         EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
-        if (r + 1 < s->num_rounds) EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
+        if (r + 1 < s->num_rounds) {
+          EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
+        }
       }
     }
   }
