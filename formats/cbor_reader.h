@@ -8,7 +8,7 @@
 // nesting. The reader never allocates: libcbor's streaming decoder hands
 // pointers into the input to callbacks that only record them in a small
 // struct on the stack, and nesting is tracked in a fixed array inside the
-// reader. cbor_load is never used (it allocates what the input declares).
+// reader. libcbor's whole-document loader is never used (it allocates what the input declares).
 // Errors latch: after the first failure every call returns the same status.
 #pragma once
 
