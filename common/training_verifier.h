@@ -310,7 +310,7 @@ template <class T>
   if (!r.read_bytes(&bytes).is_ok() || bytes.size() % sizeof(T) != 0) return false;
   std::span<T> v = pcs_arena_array<T>(arena, bytes.size() / sizeof(T));
   if (!bytes.empty() && !arena.ok()) return false;
-  std::memcpy(v.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());  // memcpy(nullptr, ..., 0) is UB
   *out = v;
   return true;
 }
