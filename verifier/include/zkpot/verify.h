@@ -40,11 +40,15 @@ extern "C" {
 
 #if defined(ZKPOT_VERIFY_BUILD)
 #define ZKPOT_API __attribute__((visibility("default")))
-/* Inside the library null arguments are checked, so the compiler must not
- * assume them away. */
-#define ZKPOT_ARG_NONNULL(...)
 #else
 #define ZKPOT_API
+#endif
+/* Inside the library null arguments are checked, so the compiler must not
+ * assume them away; a caller that tests that check (passing nulls on
+ * purpose) defines ZKPOT_NO_NONNULL_ATTRIBUTES. */
+#if defined(ZKPOT_VERIFY_BUILD) || defined(ZKPOT_NO_NONNULL_ATTRIBUTES)
+#define ZKPOT_ARG_NONNULL(...)
+#else
 #define ZKPOT_ARG_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
 #endif
 #define ZKPOT_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
