@@ -19,7 +19,8 @@ for bin in build/fuzz/fuzz/*_fuzzer; do
   echo "-- $name: ${secs}s"
   "$bin" -max_total_time="$secs" -max_len=4194304 -rss_limit_mb=4096 -print_final_stats=1 \
     -artifact_prefix="$work/" "$work/$name" 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' || true
-  if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* >/dev/null 2>&1; then
+  found=("$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*)  # nullglob: empty when none
+  if [ ${#found[@]} -gt 0 ]; then
     echo "fuzz target $name found a failing input" >&2
     exit 1
   fi
