@@ -131,7 +131,9 @@ inline TrainingDigest training_schedule_seed(const TrainingSetup& s) {
   return st.finalize();
 }
 
-// The seed stream of prover/train/seed_stream.h, header-only.
+// The seed stream (docs/PROTOCOL.md §10.7), block i of domain d =
+// BLAKE2b-256_personal(seed || LE64(d) || LE64(i)) read as four LE words; the
+// only copy: prover/train/seed_stream.h names it for the trainer.
 class TrainingSeedStream {
  public:
   TrainingSeedStream(std::string_view personal, const TrainingDigest& seed, uint64_t domain)

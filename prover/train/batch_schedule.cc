@@ -1,6 +1,5 @@
 #include "prover/train/batch_schedule.h"
 
-#include <numeric>
 #include <stdexcept>
 #include <utility>
 
@@ -9,12 +8,8 @@ namespace zkpot::train {
 std::vector<uint32_t> epoch_permutation(const Seed& seed, uint64_t epoch, size_t dataset_rows) {
   if (dataset_rows > UINT32_MAX) throw std::invalid_argument("dataset larger than 2^32 rows");
   std::vector<uint32_t> perm(dataset_rows);
-  std::iota(perm.begin(), perm.end(), 0u);
-  SeedStream stream(personal::kSchedule, seed, epoch);
-  for (size_t i = dataset_rows; i > 1; --i) {
-    const size_t j = stream.uniform_below(i);
-    std::swap(perm[i - 1], perm[j]);
-  }
+  // The verifier's own permutation (common/training_setup.h), so both sides agree by construction.
+  training_epoch_permutation(seed, epoch, std::span<uint32_t>(perm));
   return perm;
 }
 

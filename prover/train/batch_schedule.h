@@ -1,5 +1,6 @@
 // The batch schedule (docs/PROTOCOL.md §10): epoch e visits the dataset in the
-// order of a Fisher-Yates permutation driven by SeedStream(kSchedule, seed, e);
+// order of the Fisher-Yates permutation of common/training_setup.h
+// (training_epoch_permutation, SeedStream(kSchedule, seed, e));
 // step t of the epoch takes rows perm[tB, (t+1)B). The last partial batch of
 // an epoch is dropped. Global step T is epoch T / steps_per_epoch. The seed
 // will be H(dataset commitment, initial weights commitment, beacon).
