@@ -13,6 +13,7 @@
 
 #include "formats/idx.h"
 #include "formats/statement.h"
+#include "formats/training_statement_setup.h"
 #include "prover/proof_file.h"
 #include "prover/rng.h"
 #include "prover/train/batch_schedule.h"
@@ -37,50 +38,10 @@ struct TrainOptions {
   std::string out;
 };
 
-// The statement of the run so far (docs/FORMAT.md §7).
-TrainingStatement statement_of(const train::TrainConfig& config, const TrainingSetup& setup, size_t rows,
-                               const TrainingDigest& final_weights, uint64_t t1) {
-  TrainingStatement s;
-  s.parameter_set = static_cast<uint64_t>(setup.parameter_set == TrainingParameterSet::kTestOnly
-                                              ? ParameterSet::kTestInsecure
-                                              : ParameterSet::kJohnson100Zk);
-  StatementArchitecture& a = s.architecture;
-  a.input_width = setup.inputs();
-  a.layer_count = setup.layers();
-  for (uint32_t i = 0; i < setup.layers(); ++i) {
-    a.layer_widths[i] = setup.widths[i + 1];
-    a.activations[i] = i + 1 < setup.layers() ? Activation::kRelu : Activation::kIdentity;
-  }
-  a.loss = StatementLoss::kSoftmaxCrossEntropy;
-  StatementHyperparameters& h = s.hyper;
-  h.batch_size = setup.batch;
-  h.lr_num = static_cast<uint64_t>(setup.lr_num);
-  h.lr_frac_bits = setup.lr_frac_bits;
-  h.act_frac_bits = setup.act_frac_bits;
-  h.weight_frac_bits = setup.weight_frac_bits;
-  h.quotient_bits = setup.quotient_bits;
-  h.weight_bits = setup.weight_bits;
-  h.update_bits = setup.update_bits;
-  h.exp_frac_bits = setup.exp_frac_bits;
-  h.steps_per_epoch = setup.steps_per_epoch();
-  if (config.normalisation.kind == train::Normalisation::Kind::kMeanStd) {
-    h.normalisation = NormalisationKind::kMeanStd;
-    h.norm_mean_micro = 286000;
-    h.norm_std_micro = 353000;
-  } else {
-    h.normalisation = NormalisationKind::kUnitRange;
-    h.norm_std_micro = static_cast<uint32_t>(kStatementMicro);
-  }
-  s.dataset.commitment = setup.dataset_commitment;
-  s.dataset.rows = rows;
-  s.dataset.columns = setup.inputs();
-  s.dataset.classes = setup.classes();
-  s.dataset.hiding = true;
-  s.initial_weights = setup.initial_weight_commitment;
-  s.final_weights = final_weights;
-  s.t0 = 0;
-  s.t1 = t1;
-  return s;
+// The statement of the run so far (docs/FORMAT.md §7): the mapping shared
+// with the verifier (formats/training_statement_setup.h).
+TrainingStatement statement_of(const TrainingSetup& setup, const TrainingDigest& final_weights, uint64_t t1) {
+  return training_statement_of(setup, final_weights, 0, t1);
 }
 
 int run_train(const TrainOptions& o) {
@@ -110,7 +71,7 @@ int run_train(const TrainOptions& o) {
   // Every segment's transcript starts from the run digest (docs/PROTOCOL.md §12.1).
   const uint64_t suite = static_cast<uint64_t>(Suite::kGoldilocksCubic7Blake2b256Whir);
   const StatementDigest run_digest =
-      training_run_digest(suite, statement_of(config, setup, data.count, TrainingDigest{}, 0));
+      training_run_digest(suite, statement_of(setup, TrainingDigest{}, 0));
 
   std::filesystem::create_directories(o.out);
   train::FixedPointTrainer trainer(config, model);
@@ -134,7 +95,7 @@ int run_train(const TrainOptions& o) {
     segments.push_back(prover.close());
     weights = prover.last_weights();
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    write_proof_file(o.out, statement_of(config, setup, data.count, weights.digest, b), segments);
+    write_proof_file(o.out, statement_of(setup, weights.digest, b), segments);
     std::printf("segment [%llu, %llu) closed in %.0f ms (%zu bytes); %s updated\n",
                 static_cast<unsigned long long>(a), static_cast<unsigned long long>(b), ms, segments.back().size(),
                 proof_path(o.out).c_str());
