@@ -1,6 +1,7 @@
 #include "prover/proof_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <system_error>
 
 #include "formats/envelope.h"
+#include "formats/idx.h"
 
 namespace zkpot {
 
@@ -56,13 +58,15 @@ std::vector<uint8_t> assemble_proof(const TrainingStatement& statement, std::spa
   return out;
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
+void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes, unsigned mode) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   try {
     {
       Fd f;
-      f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+      // O_CREAT's mode is masked by umask and ignored for an existing file; set it outright.
+      if (::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) throw_errno("chmod " + tmp.string());
       if (f.fd < 0) throw_errno("create " + tmp.string());
       write_all(f.fd, bytes, tmp.string());
       if (::fsync(f.fd) != 0) throw_errno("fsync " + tmp.string());
@@ -86,6 +90,29 @@ void write_proof_file(const std::filesystem::path& run_dir, const TrainingStatem
                       std::span<const std::vector<uint8_t>> segments) {
   const std::vector<uint8_t> bytes = assemble_proof(statement, segments);
   write_file_atomically(proof_path(run_dir), bytes);
+}
+
+ProofFileContents read_proof_file(const std::filesystem::path& run_dir) {
+  const std::filesystem::path path = proof_path(run_dir);
+  const std::vector<uint8_t> bytes = formats::read_file_bounded(path.string(), kMaxEnvelopeBytes);
+  EnvelopeView env;
+  if (FormatStatus f = decode_envelope(bytes, &env); !f.is_ok())
+    throw std::runtime_error(path.string() + ": " + f.message() + " at byte " + std::to_string(f.offset));
+  ProofFileContents c;
+  c.statement_bytes.assign(env.statement.begin(), env.statement.end());
+  if (StatementStatus st = decode_training_statement(env.statement, &c.statement); !st.is_ok()) {
+    char reason[256];
+    format_statement_reason(st, reason, sizeof reason);
+    throw std::runtime_error(path.string() + ": statement: " + reason);
+  }
+  SegmentCursor cursor(env);
+  for (uint64_t i = 0; i < env.segment_count; ++i) {
+    std::span<const uint8_t> seg;
+    if (FormatStatus f = cursor.next(&seg); !f.is_ok())
+      throw std::runtime_error(path.string() + ": segment " + std::to_string(i) + ": " + f.message());
+    c.segments.emplace_back(seg.begin(), seg.end());
+  }
+  return c;
 }
 
 }  // namespace zkpot

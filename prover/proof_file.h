@@ -22,11 +22,22 @@ std::vector<uint8_t> assemble_proof(const TrainingStatement& statement,
 // Replaces `path` with `bytes`: writes `path`.tmp in the same directory,
 // fsyncs it, renames it over `path` and fsyncs the directory. On failure the
 // temporary file is removed, `path` keeps its old content, and
-// std::system_error is thrown.
-void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes);
+// std::system_error is thrown. mode: the new file's permissions (0600 for
+// private files such as RUN/private/checkpoint).
+void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes, unsigned mode = 0644);
 
 // RUN/proof.zkp, the public proof of a run directory.
 inline std::filesystem::path proof_path(const std::filesystem::path& run_dir) { return run_dir / "proof.zkp"; }
+
+// A proof file read back (to resume a run): its statement and segment maps.
+struct ProofFileContents {
+  TrainingStatement statement;
+  std::vector<uint8_t> statement_bytes;       // exactly as the envelope holds them
+  std::vector<std::vector<uint8_t>> segments;
+};
+// Reads and decodes proof_path(run_dir); throws std::runtime_error naming the
+// first problem (missing, malformed, not a training statement).
+ProofFileContents read_proof_file(const std::filesystem::path& run_dir);
 
 // assemble_proof, then write_file_atomically to proof_path(run_dir).
 void write_proof_file(const std::filesystem::path& run_dir, const TrainingStatement& statement,

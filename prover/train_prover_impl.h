@@ -171,6 +171,14 @@ class BasicTrainingSegmentProver {
   // Runs the dataset check and the openings; returns the segment map's bytes.
   std::vector<uint8_t> close();
 
+  // Where the randomness of W^t's commitment comes from (default: the
+  // segment's rng). A checkpointing run derives it from a secret and t, so a
+  // resumed run rebuilds exactly the commitment the last closed segment ended
+  // with and can open it (prover/train_prover_run.h).
+  void set_weight_commitment_rng(std::function<ProverRng(uint64_t t)> rng_of_step) {
+    weight_rng_ = std::move(rng_of_step);
+  }
+
   const TrainingCommitment& last_weights() const { return weights_.back(); }
   uint64_t t_end() const { return t_begin_ + steps_.size(); }
 
@@ -203,6 +211,7 @@ class BasicTrainingSegmentProver {
   std::vector<TrainingCommitment> weights_;                  // W^a .. W^(a+T)
   std::vector<std::vector<PendingClaim<E>>> w_claims_;       // per weight commitment
   std::vector<PendingClaim<E>> dataset_claims_;
+  std::function<ProverRng(uint64_t)> weight_rng_;
 };
 
 // ---- The prover's role in the shared script ---------------------------------
@@ -668,8 +677,13 @@ void BasicTrainingSegmentProver<Hooks>::add_step(const train::StepWitness& w) {
     wslots.push_back(st.tables[l.layer[i].w_new]);
     wslots.push_back(st.tables[l.layer[i].b_new]);
   }
-  TrainingCommitment w_out =
-      commit_slots(training_pcs_params(s.parameter_set), std::move(wslots), kWeightCommitmentPersonal, rng_);
+  TrainingCommitment w_out;
+  if (weight_rng_) {
+    ProverRng wr = weight_rng_(step + 1);
+    w_out = commit_slots(training_pcs_params(s.parameter_set), std::move(wslots), kWeightCommitmentPersonal, wr);
+  } else {
+    w_out = commit_slots(training_pcs_params(s.parameter_set), std::move(wslots), kWeightCommitmentPersonal, rng_);
+  }
   // Step t's weights-in tables are the committed ones (a prover that carries
   // other weights than it committed is caught by the opening).
   t_.absorb_u64("train.step", step);
