@@ -5,10 +5,10 @@
 // commitment and verifies one opening per commitment. Statuses name the
 // failing check; nothing is thrown.
 //
-// Scratch: the public tables, decoded proof values, the schedule and the
-// commitment verifier's work come from the caller's arena
-// (training_segment_scratch_bytes). Pending claims are still kept in
-// ClaimAccumulator (heap); moving them to the arena is listed as open in §12.8.
+// Scratch: the public tables, decoded proof values, the schedule, the pending
+// claims of every commitment (ClaimList over arena storage) and the commitment
+// verifier's work all come from the caller's arena
+// (training_segment_scratch_bytes); nothing is allocated on the heap.
 #pragma once
 
 #include <array>
@@ -16,11 +16,9 @@
 #include <cstdint>
 #include <cstring>
 #include <algorithm>
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <span>
-#include <vector>
 
 #include "common/arena.h"
 #include "common/claim_accumulator.h"
@@ -36,6 +34,9 @@ namespace zkpot {
 struct TrainingChainState {
   TrainingDigest weight_commitment{};  // digest of the weight commitment the next step starts from
   uint64_t next_step = 0;
+  // One past the last step the statement covers (its t1): a segment reaching
+  // beyond it is refused before anything is sized by its length.
+  uint64_t end_step = UINT64_MAX;
 };
 
 // Where verification stopped: the status, and the check's name ("" on success).
@@ -45,8 +46,17 @@ struct TrainingFailure {
   PcsStatus pcs = PcsStatus::kOk;  // the commitment verifier's status when an opening failed
 };
 
-inline constexpr size_t kTrainingStackClaimCapacity = 2048;
-inline constexpr size_t kTrainingWeightClaimCapacity = 512;
+// Claim capacities per commitment; their storage is part of the scratch
+// query. The per-step script (docs/PROTOCOL.md §12) routes a fixed number of
+// claims per layer: measured on honest proofs, 53 + 66 L to a step's stack
+// and at most 3 + 8 L to a weight commitment (L layers; verify_real_proof_test
+// checks depths 2 and 4). The capacities allow about twice that; an honest
+// proof over them would be rejected (kClaimBatchingRejected), never overrun.
+inline constexpr size_t training_stack_claim_capacity(uint32_t layers) { return 128 + 128 * size_t{layers}; }
+inline constexpr size_t training_weight_claim_capacity(uint32_t layers) { return 16 + 16 * size_t{layers}; }
+inline constexpr size_t kTrainingDatasetClaimCapacity = 4;
+// The reduced claims of one commitment: one per handle.
+inline constexpr size_t kTrainingReducedClaimCapacity = 2 * kTrainingMaxLayers;
 
 namespace training_detail {
 
@@ -67,8 +77,8 @@ class VerifierRole {
   VerifierRole(Transcript<>& t, ValueCursor& cur, TrainingFailure* failure) : t_(t), cur_(cur), failure_(failure) {}
 
   // The step whose claims the next calls route, its layout and accumulators.
-  void bind_step(const TrainingLayout* l, ClaimAccumulator<E>* stack, ClaimAccumulator<E>* w_in,
-                 ClaimAccumulator<E>* w_out, uint64_t step) {
+  void bind_step(const TrainingLayout* l, ClaimList<E>* stack, ClaimList<E>* w_in, ClaimList<E>* w_out,
+                 uint64_t step) {
     lp_ = l;
     stack_ = stack;
     w_in_ = w_in;
@@ -76,9 +86,19 @@ class VerifierRole {
     step_ = step;
   }
   void set_cursor(ValueCursor* c) { curp_ = c; }
-  // Dataset check hooks (run_dataset_check).
-  std::function<void(uint32_t)> on_close_step;
-  void begin_close_step(uint32_t t) { on_close_step(t); }
+  // Dataset check hooks (run_dataset_check): step i of the segment routes to
+  // its own stack and weight lists again.
+  void set_close_binding(const TrainingLayout* layouts, ClaimList<E>* stacks, ClaimList<E>* weights,
+                         uint64_t t_begin) {
+    close_layouts_ = layouts;
+    close_stacks_ = stacks;
+    close_weights_ = weights;
+    close_t_begin_ = t_begin;
+  }
+  void begin_close_step(uint32_t i) {
+    const uint64_t step = close_t_begin_ + i;
+    bind_step(&close_layouts_[step == 0 ? 1 : 0], &close_stacks_[i], &close_weights_[i], &close_weights_[i + 1], step);
+  }
   std::span<const uint32_t> scheduled_rows;  // T * B rows, step-major
   E schedule_weight(std::span<const E> z, std::span<const E> s) const {
     const uint32_t bb = lp_->batch_bits;
@@ -205,7 +225,7 @@ class VerifierRole {
 
   // Dataset check: gamma for claims on Gamma, and the dataset's accumulator.
   void set_challenges(std::span<const E>, const E& g) { gamma_ = g; }
-  void set_dataset(ClaimAccumulator<E>* d, uint32_t rows_bits, uint32_t col_bits) {
+  void set_dataset(ClaimList<E>* d, uint32_t rows_bits, uint32_t col_bits) {
     dataset_ = d;
     dataset_vars_ = rows_bits + col_bits;
   }
@@ -252,7 +272,7 @@ class VerifierRole {
         PendingClaim<E> wc;
         if (!PendingClaim<E>::make_evaluation(CommitmentHandle{t.slot}, point, c.value(), &wc))
           return fail(name, TrainingStatus::kBadSetup);
-        ClaimAccumulator<E>& acc = t.store == TensorStore::kWeightsIn ? *w_in_ : *w_out_;
+        ClaimList<E>& acc = t.store == TensorStore::kWeightsIn ? *w_in_ : *w_out_;
         return acc.add(wc) == ClaimStatus::kOk ? TrainingStatus::kOk : fail(name, TrainingStatus::kClaimBatchingRejected);
       }
       case TensorStore::kStack:
@@ -278,12 +298,16 @@ class VerifierRole {
   ValueCursor* curp_ = nullptr;
   TrainingFailure* failure_;
   const TrainingLayout* lp_ = nullptr;
-  ClaimAccumulator<E>* stack_ = nullptr;
-  ClaimAccumulator<E>* w_in_ = nullptr;
-  ClaimAccumulator<E>* w_out_ = nullptr;
+  ClaimList<E>* stack_ = nullptr;
+  ClaimList<E>* w_in_ = nullptr;
+  ClaimList<E>* w_out_ = nullptr;
   uint64_t step_ = 0;
   E gamma_{};
-  ClaimAccumulator<E>* dataset_ = nullptr;
+  ClaimList<E>* dataset_ = nullptr;
+  const TrainingLayout* close_layouts_ = nullptr;
+  ClaimList<E>* close_stacks_ = nullptr;
+  ClaimList<E>* close_weights_ = nullptr;
+  uint64_t close_t_begin_ = 0;
   uint32_t dataset_vars_ = 0;
 };
 
@@ -315,6 +339,20 @@ template <class T>
   return true;
 }
 
+// n claim lists of the given capacity, storage and all in the arena (empty
+// spans and !arena.ok() when they do not fit).
+inline std::span<ClaimList<E>> arena_claim_lists(Arena& arena, size_t n, size_t capacity) {
+  const std::span<ClaimList<E>> lists = pcs_arena_array<ClaimList<E>>(arena, n);
+  for (ClaimList<E>& l : lists) l = ClaimList<E>(pcs_arena_array<PendingClaim<E>>(arena, capacity));
+  return arena.ok() ? lists : std::span<ClaimList<E>>();
+}
+
+inline size_t arena_claim_lists_bytes(size_t n, size_t capacity) {
+  size_t b = Arena::bytes_for<ClaimList<E>>(n);
+  for (size_t i = 0; i < n; ++i) b = Arena::add_sizes(b, Arena::bytes_for<PendingClaim<E>>(capacity));
+  return b;
+}
+
 [[nodiscard]] inline bool read_key(CborReader& r, uint64_t expected) {
   uint64_t k;
   return r.read_uint(&k).is_ok() && k == expected;
@@ -330,15 +368,24 @@ template <class T>
 
 }  // namespace training_detail
 
-// Upper bound on the scratch verify_training_segment needs under `setup`.
-inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
+// Upper bound on the scratch verify_training_segment needs under `setup`
+// for segments of at most max_segment_steps steps (the statement's t1 - t0
+// caps them, through TrainingChainState::end_step).
+inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
+                                             uint64_t max_segment_steps = kTrainingMaxSegmentSteps) {
   if (!training_setup_valid(setup)) return 0;
+  const size_t steps = static_cast<size_t>(std::clamp<uint64_t>(max_segment_steps, 1, kTrainingMaxSegmentSteps));
   const PcsParams params = training_pcs_params(setup.parameter_set);
   size_t b = 2 * Arena::bytes_for<TrainingLayout>(1);
   b = Arena::add_sizes(b, Arena::bytes_for<Gl>(256 + 2 * 65536));
   b = Arena::add_sizes(b, Arena::bytes_for<uint32_t>(setup.dataset_rows + size_t{kTrainingMaxSegmentSteps} * setup.batch));
   b = Arena::add_sizes(b, Arena::bytes_for<PcsCommitment<GlExt3>>(2 * kTrainingMaxSegmentSteps + 2));
   b = Arena::add_sizes(b, 2 * kMaxSegmentBytes + 4096);  // decoded values never exceed their encoding
+  // Claim lists for the longest segment: stacks, weights, dataset, one reduced list.
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps, training_stack_claim_capacity(setup.layers())));
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps + 1, training_weight_claim_capacity(setup.layers())));
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(1, kTrainingDatasetClaimCapacity));
+  b = Arena::add_sizes(b, Arena::bytes_for<PendingClaim<GlExt3>>(kTrainingReducedClaimCapacity));
   size_t pcs = 0;
   for (uint32_t vars = 1; vars <= kPcsMaxVars; ++vars) {
     const PcsLayout l = pcs_layout(params, vars);
@@ -359,6 +406,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
   if (!training_setup_valid(setup)) return TrainingStatus::kBadSetup;
   const TrainingStatus malformed = TrainingStatus::kMalformedSegment;
   auto fail_at = [&](const char* check, TrainingStatus s) {
+    if (!arena.ok()) return TrainingStatus::kScratchTooSmall;  // a read that did not fit, not a verdict
     if (failure != nullptr) failure->check = check;
     return s;
   };
@@ -380,6 +428,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
     return fail_at("segment.range", malformed);
   if (t_end <= t_begin || t_end - t_begin > kTrainingMaxSegmentSteps) return fail_at("segment.range", malformed);
   if (t_begin != in.next_step) return fail_at("segment.begin", TrainingStatus::kChainMismatch);
+  if (t_end > in.end_step) return fail_at("segment.end", TrainingStatus::kChainMismatch);
   const uint32_t T = static_cast<uint32_t>(t_end - t_begin);
   std::span<PcsCommitment<GlExt3>> coms = pcs_arena_array<PcsCommitment<GlExt3>>(arena, 2 * size_t{T} + 2);
   if (!arena.ok()) return TrainingStatus::kScratchTooSmall;
@@ -400,11 +449,15 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
   t.absorb_digest("train.dataset", d_digest);
   pcs_absorb_commitment(t, dataset);
 
-  std::vector<ClaimAccumulator<E>> stack_acc, w_acc;
-  stack_acc.reserve(T);
-  w_acc.reserve(T + 1);
-  for (uint32_t i = 0; i < T; ++i) stack_acc.emplace_back(kTrainingStackClaimCapacity);
-  for (uint32_t i = 0; i <= T; ++i) w_acc.emplace_back(kTrainingWeightClaimCapacity);
+  // Pending claims per commitment, in the arena: T stacks, T + 1 weights, the dataset.
+  const std::span<ClaimList<E>> stack_acc = arena_claim_lists(arena, T, training_stack_claim_capacity(setup.layers()));
+  const std::span<ClaimList<E>> w_acc =
+      arena_claim_lists(arena, size_t{T} + 1, training_weight_claim_capacity(setup.layers()));
+  const std::span<ClaimList<E>> dataset_accs = arena_claim_lists(arena, 1, kTrainingDatasetClaimCapacity);
+  // The batched claims of one commitment at a time.
+  const std::span<PendingClaim<E>> reduced_storage = pcs_arena_array<PendingClaim<E>>(arena, kTrainingReducedClaimCapacity);
+  if (!arena.ok()) return TrainingStatus::kScratchTooSmall;
+  ClaimList<E>& dataset_acc = dataset_accs[0];
 
   ValueCursor dummy;
   VerifierRole role(t, dummy, failure);
@@ -462,13 +515,9 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
   }
   const uint32_t cb_in = layouts[0].t(layouts[0].pixels).col_bits;
   const uint32_t rows_bits = training_ceil_log2(setup.dataset_rows);
-  ClaimAccumulator<E> dataset_acc(4);
   role.set_dataset(&dataset_acc, rows_bits, cb_in);
   role.scheduled_rows = rows;
-  role.on_close_step = [&](uint32_t i) {
-    const uint64_t step = t_begin + i;
-    role.bind_step(&layouts[step == 0 ? 1 : 0], &stack_acc[i], &w_acc[i], &w_acc[i + 1], step);
-  };
+  role.set_close_binding(layouts.data(), stack_acc.data(), w_acc.data(), t_begin);
   role.bind_step(&layouts[t_begin == 0 ? 1 : 0], &stack_acc[0], &w_acc[0], &w_acc[1], t_begin);
   if (const TrainingStatus st = run_dataset_check(role, layouts[0], T, rows_bits); st != TrainingStatus::kOk) return st;
 
@@ -477,7 +526,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
     return fail_at("segment.openings", malformed);
   for (uint32_t k = 0; k < 2 * T + 2; ++k) {
     const bool is_stack = k < T, is_dataset = k == 2 * T + 1;
-    const ClaimAccumulator<E>& acc = is_stack ? stack_acc[k] : is_dataset ? dataset_acc : w_acc[k - T];
+    const ClaimList<E>& acc = is_stack ? stack_acc[k] : is_dataset ? dataset_acc : w_acc[k - T];
     const PcsCommitment<GlExt3>& com = coms[k];
     const uint64_t step = is_stack ? t_begin + k : t_begin;
     uint32_t vars = 0;
@@ -485,21 +534,21 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
     else if (is_dataset) vars = rows_bits + cb_in;
     else vars = training_slots_vars(std::span<const uint8_t>(layouts[0].weight_slot_vars.data(), layouts[0].num_weight_slots));
     if (acc.size() == 0) return fail_at("opening.claims", TrainingStatus::kClaimBatchingRejected);
-    // Batching proof from the close stream.
-    ClaimBatchingProof<E> bp;
-    for (size_t i = 0; i < acc.size(); ++i) {
-      if (!acc.is_batched_leader(i)) continue;
-      ClaimBatchingGroupProof<E> g;
-      std::span<const E> msgs, ev;
-      if (!cur.take(size_t{acc.claims()[i].num_vars()} * 2, &msgs) || !cur.take(1, &ev))
-        return fail_at("opening.batching", TrainingStatus::kProofTooShort);
-      g.round_messages.assign(msgs.begin(), msgs.end());
-      g.evaluation = ev[0];
-      bp.groups.push_back(std::move(g));
-    }
-    ClaimAccumulator<E> reduced(acc.size());
-    if (verify_claim_batching<E>(t, acc, bp, false, CommitmentHandle{0}, &reduced) != ClaimStatus::kOk)
-      return fail_at("opening.batching", TrainingStatus::kClaimBatchingRejected);
+    // Each batched group's proof comes from the close stream as it is needed.
+    bool too_short = false;
+    auto group_of = [&](size_t, const PendingClaim<E>& leader, ClaimBatchingGroupView<E>* g) {
+      std::span<const E> ev;
+      if (!cur.take(size_t{leader.num_vars()} * 2, &g->round_messages) || !cur.take(1, &ev)) {
+        too_short = true;
+        return false;
+      }
+      g->evaluation = ev[0];
+      return true;
+    };
+    ClaimList<E> reduced(reduced_storage);
+    const ClaimStatus bs = verify_claim_batching_with<E>(t, acc, group_of, false, CommitmentHandle{0}, &reduced);
+    if (too_short) return fail_at("opening.batching", TrainingStatus::kProofTooShort);
+    if (bs != ClaimStatus::kOk) return fail_at("opening.batching", TrainingStatus::kClaimBatchingRejected);
     const PcsLayout layout = pcs_layout(params, vars);
     if (!layout.valid) return TrainingStatus::kBadSetup;
     std::array<PcsClaim<GlExt3>, 2 * kTrainingMaxLayers> claims{};
@@ -524,6 +573,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
         pcs_verify<Gl, GlExt3>(t, layout, com, std::span<const PcsClaim<GlExt3>>(claims.data(), reduced.size()), view,
                                arena);
     if (failure != nullptr) failure->pcs = ps;
+    if (ps == PcsStatus::kScratchTooSmall) return TrainingStatus::kScratchTooSmall;
     if (ps != PcsStatus::kOk)
       return fail_at(is_stack ? "opening.step" : is_dataset ? "opening.dataset" : "opening.weights",
                      TrainingStatus::kOpeningRejected);
@@ -533,6 +583,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup) {
   if (!r.finish().is_ok()) return fail_at("segment.end", malformed);
   out->weight_commitment = w_digest;
   out->next_step = t_end;
+  out->end_step = in.end_step;
   return TrainingStatus::kOk;
 }
 

@@ -25,7 +25,9 @@ size_t segment_scratch_bytes(const TrainingStatement& statement) {
   TrainingSetup setup;
   const char* unsupported = "";
   if (!setup_of(statement, &setup, &unsupported)) return 0;
-  return training_segment_scratch_bytes(setup);
+  // No segment covers more steps than the statement (verify_segment enforces it).
+  const uint64_t steps = statement.t1 > statement.t0 ? statement.t1 - statement.t0 : 1;
+  return training_segment_scratch_bytes(setup, steps);
 }
 
 bool segment_verifier_available() { return true; }
@@ -50,6 +52,7 @@ SegmentVerdict verify_segment(const TrainingStatement& statement, const Statemen
   TrainingChainState chain_in;
   chain_in.weight_commitment = in.weight_commitment;
   chain_in.next_step = in.next_step;
+  chain_in.end_step = statement.t1;
   TrainingChainState chain_out;
   TrainingFailure failure;
   const TrainingStatus s =
