@@ -38,6 +38,7 @@ struct RealProof {
   TrainingSetup setup;
   TrainingStatement statement;
   std::vector<std::vector<uint8_t>> segments;  // each a segment map
+  std::vector<TrainingDigest> weights_after;   // the weight commitment each segment ends at
   std::vector<uint8_t> file;                   // the envelope, as RUN/proof.zkp holds it
 };
 
@@ -70,6 +71,7 @@ inline RealProof make_real_proof(const RealProofSpec& spec = {}) {
     }
     p.segments.push_back(prover.close());
     weights = prover.last_weights();
+    p.weights_after.push_back(weights.digest);
   }
   p.statement = training_statement_of(p.setup, weights.digest, 0, spec.steps);
   p.file = assemble_proof(p.statement, p.segments);
