@@ -25,6 +25,9 @@ inline constexpr unsigned kPcsMaxWindows = kPcsMaxRounds + 2;
 inline constexpr unsigned kPcsMaxVars = 30;
 // log2 |K| for K = Goldilocks^3.
 inline constexpr double kPcsLog2ExtensionField = 3.0 * Goldilocks::kLog2Order;
+// The helper instance's coset shift: 7^2 (7 generates the multiplicative
+// group, so 7 and 49 lie outside the 2-power subgroups and their cosets differ).
+inline constexpr uint64_t kPcsHelperShift = 49;
 // Round polynomials of the WHIR sumcheck have degree 2 (f times an eq weight).
 inline constexpr unsigned kPcsSumcheckDegree = 2;
 
@@ -203,10 +206,12 @@ inline WhirSecurity whir_security(const WhirSchedule& s) {
 // Zero-knowledge layout (docs/PROTOCOL.md §9.4).
 //
 // The committed polynomial is f^ = f + M with M(x) = sum_w g_w(x restricted to
-// the window W_w = [start, start + width)), each g_w a uniformly random
-// multilinear polynomial in base-field values. The g_w, stacked with a random
-// padding block, form the helper polynomial G, committed in its own tree and
-// opened by a second WHIR instance.
+// the window W_w = [start, start + width)), each g_w a uniformly random table
+// of base-field values. The g_w, stacked (largest first, aligned), form the
+// helper table G, committed in its own salted tree and opened by a second
+// WHIR instance at the points where the claims read the windows. G has no
+// padding: everything the helper run shows about G is counted against every
+// window (§9.4, rule (Z)).
 
 struct PcsWindow {
   uint32_t start = 0;   // first variable of the window
@@ -227,12 +232,16 @@ struct PcsParams {
 struct PcsLayout {
   bool valid = false;
   PcsParams params{};
+  // main.spec.num_vars may exceed the variables asked for: a zero-knowledge
+  // table too small for its mask windows is zero-padded (§9.4).
   WhirSchedule main{}, helper{};
   uint32_t num_windows = 0;
   std::array<PcsWindow, kPcsMaxWindows> windows{};
-  uint64_t padding_offset = 0, padding_size = 0;  // the padding block inside G
-  // Base-field dimensions the views may take from the masks, per opening (§9.4).
+  // Base-field dimensions one opening reveals: of the main polynomial (all
+  // rounds) and of G (the helper run, rule (Z)'s leak(helper)).
   uint64_t main_view_dims = 0, helper_view_dims = 0;
+  // Base-field dimensions each window must absorb, and 2^width >= it.
+  std::array<uint64_t, kPcsMaxWindows> window_demand{};
 };
 
 namespace pcs_detail {
@@ -243,7 +252,9 @@ inline uint32_t ceil_log2(uint64_t x) {
   return k;
 }
 
-// Values (in K) one run reveals about P_j, capped by P_j's dimension 2^m_j.
+// Values (in K) one run reveals about P_j, capped by P_j's dimension 2^m_j:
+// for j < R the round's leaves, its sumcheck messages and the OOD answers on
+// P_j drawn in round j-1; for j = R the final polynomial.
 inline uint64_t round_views(const WhirSchedule& s, uint32_t j) {
   if (j == s.num_rounds) return uint64_t{1} << s.final_vars;
   const WhirRound& rd = s.rounds[j];
@@ -253,38 +264,120 @@ inline uint64_t round_views(const WhirSchedule& s, uint32_t j) {
   return v < cap ? v : cap;
 }
 
-// Base-field dimensions one run of an instance reveals: round-0 rows are base
-// field values, everything later is in K (3 coordinates each).
-inline uint64_t instance_view_dims(const WhirSchedule& s) {
+// Base-field dimensions round j of one run reveals (round-0 leaves are base
+// field values; everything else is in K, 3 coordinates each). Commitment OOD
+// answers are not included (they are shown once, not per opening).
+inline uint64_t round_view_dims(const WhirSchedule& s, uint32_t j) {
+  if (j > 0) return 3 * round_views(s, j);
   const WhirRound& r0 = s.rounds[0];
-  uint64_t d = (uint64_t{r0.queries} << r0.fold_bits) + 3ull * 2 * r0.fold_bits;
+  uint64_t rows = uint64_t{r0.queries} << r0.fold_bits;
   const uint64_t cap0 = uint64_t{1} << r0.num_vars;
-  if (d > cap0) d = cap0;
-  for (uint32_t j = 1; j <= s.num_rounds; ++j) d += 3 * round_views(s, j);
+  if (rows > cap0) rows = cap0;
+  return rows + 3ull * 2 * r0.fold_bits;
+}
+
+inline uint64_t instance_view_dims(const WhirSchedule& s) {
+  uint64_t d = 0;
+  for (uint32_t j = 0; j <= s.num_rounds; ++j) d += round_view_dims(s, j);
   return d;
 }
 
-// Places blocks of 2^width values at aligned offsets, largest first.
+// Variables folded before round j (K_j); K_R = m - final_vars.
+inline uint32_t folded_before(const WhirSchedule& s, uint32_t j) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < j; ++i) k += s.rounds[i].fold_bits;
+  return k;
+}
+
+// Rule (Z) of docs/PROTOCOL.md §9.4: the base-field dimensions window j =
+// [start, end) must absorb. Per opening: the views of its own round j (for
+// window 0 also the commitment's OOD answers, once), what every later round
+// i > j shows of it (at most min(D_i, 2^(end - K_i)) values of K: folding has
+// bound its variables below K_i), the claims' mask values mu (3 per claim),
+// and the helper run's views of G (leak(helper)); plus the helper's
+// commitment OOD answers, once.
+inline uint64_t window_demand(const WhirSchedule& s, uint32_t j, uint32_t end, uint64_t openings, uint64_t claims,
+                              uint64_t helper_leak, uint64_t helper_commit_dims) {
+  uint64_t per = round_view_dims(s, j) + 3 * claims + helper_leak;
+  for (uint32_t i = j + 1; i <= s.num_rounds; ++i) {
+    const uint32_t ki = folded_before(s, i);
+    const uint64_t alive = end > ki ? uint64_t{1} << (end - ki) : 1;
+    const uint64_t d = round_views(s, i);
+    per += 3 * (d < alive ? d : alive);
+  }
+  uint64_t total = openings * per + helper_commit_dims;
+  if (j == 0) total += 3ull * s.commit_ood;
+  return total;
+}
+
+// Places the windows' tables in G, largest first, each at a multiple of its
+// size; returns G's length.
 inline uint64_t place_blocks(PcsLayout& l) {
   uint64_t offset = 0;
-  for (int w = 40; w >= 0; --w) {
+  for (int w = 40; w >= 0; --w)
     for (uint32_t i = 0; i < l.num_windows; ++i)
       if (l.windows[i].width == static_cast<uint32_t>(w)) {
         l.windows[i].offset = offset;
         offset += uint64_t{1} << w;
       }
-    if (l.padding_size != 0 && l.padding_size == (uint64_t{1} << w)) {
-      l.padding_offset = offset;
-      offset += l.padding_size;
-    }
-  }
   return offset;
+}
+
+// Windows for a main schedule, given the helper's leak; false when some
+// window cannot fit in the table (the caller then pads the table).
+inline bool place_windows(PcsLayout& l, uint64_t helper_leak, uint64_t helper_commit_dims) {
+  const WhirSchedule& s = l.main;
+  const uint32_t m = s.spec.num_vars;
+  const uint64_t n = l.params.max_openings, c = l.params.max_claims;
+  // A folded window is K-valued only if at least 2^fold_min base values of g
+  // feed each value of K in each of the n openings (3n base coordinates).
+  const uint32_t fold_min = ceil_log2(3 * n) + 1;
+  uint32_t nw = 0;
+  for (uint32_t j = 0; j <= s.num_rounds; ++j) {
+    PcsWindow w{};
+    const uint32_t kj = folded_before(s, j);
+    if (j == 0) {
+      // Window 0 = [0, width): base-valued in round 0, which it hides.
+      uint32_t width = 1;
+      while (width <= m && (uint64_t{1} << width) <= window_demand(s, 0, width, n, c, helper_leak, helper_commit_dims))
+        ++width;
+      if (width > m) return false;
+      w = PcsWindow{0, width, 0};
+    } else {
+      // Window j >= 1 straddles K_j: its part above K_j is alive in round j
+      // and wide enough for round j's D_j values of K; its part below K_j is
+      // folded, which makes those values uniform in K.
+      const uint32_t mj = m - kj;
+      uint32_t alive = ceil_log2(round_views(s, j));
+      if (alive > mj) alive = mj;
+      uint32_t end = kj + alive;
+      while (true) {
+        const uint64_t d = window_demand(s, j, end, n, c, helper_leak, helper_commit_dims);
+        uint32_t width = ceil_log2(d + 1);
+        const uint32_t below = fold_min < kj ? fold_min : kj;
+        if (width < end - kj + below) width = end - kj + below;
+        if (width <= end) {
+          w = PcsWindow{end - width, width, 0};
+          break;
+        }
+        // Not enough variables below K_j: extend the window upwards.
+        if (end == m) return false;
+        ++end;
+      }
+    }
+    l.window_demand[nw] = window_demand(s, j, w.start + w.width, n, c, helper_leak, helper_commit_dims);
+    if ((uint64_t{1} << w.width) <= l.window_demand[nw]) return false;
+    l.windows[nw++] = w;
+  }
+  l.num_windows = nw;
+  return true;
 }
 
 }  // namespace pcs_detail
 
 // The schedules and mask windows for a commitment to a table of 2^num_vars
-// values under `params`.
+// values under `params`. Zero-knowledge layouts may pad: main.spec.num_vars
+// is then the smallest m >= num_vars whose windows meet rule (Z) (§9.4).
 inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
   using namespace pcs_detail;
   PcsLayout l;
@@ -292,97 +385,42 @@ inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
   l.params.main.num_vars = num_vars;
   l.main = whir_schedule(l.params.main);
   if (!l.main.valid) return l;
+  l.main_view_dims = instance_view_dims(l.main);
   if (!params.zero_knowledge) {
     l.valid = true;
     return l;
   }
   if (params.max_openings == 0 || params.max_claims == 0) return l;
-  const WhirSchedule& s = l.main;
-  const uint64_t n = params.max_openings;
-  const uint64_t c = params.max_claims;
-  const uint32_t m = num_vars;
-  // Window 0 hides the round-0 rows (base field) and the round-0 sumcheck;
-  // window j >= 1 ends high enough that round j's views fit in what folding
-  // leaves alive of it, and starts below K_j so that folding makes it
-  // K-valued (§9.4). Each window also absorbs the claimed mask values mu
-  // (3 base coordinates per claim). demand[i] counts base-field dimensions.
-  std::array<uint64_t, kPcsMaxWindows> demand{};
-  uint32_t nw = 0;
-  {
-    const WhirRound& r0 = s.rounds[0];
-    uint64_t rows = uint64_t{r0.queries} << r0.fold_bits;
-    if (rows > (uint64_t{1} << m)) rows = uint64_t{1} << m;
-    demand[nw] = n * (rows + 3ull * 2 * r0.fold_bits + 3 * c) + 3ull * s.commit_ood;
-    const uint32_t w = ceil_log2(demand[nw]);
-    l.windows[nw++] = PcsWindow{0, w < m ? w : m, 0};
-  }
-  uint32_t folded = 0;
-  for (uint32_t j = 1; j <= s.num_rounds; ++j) {
-    folded += s.rounds[j - 1].fold_bits;
-    const uint64_t d = round_views(s, j);
-    uint32_t end = folded + ceil_log2(d);
-    if (end > m) end = m;
-    demand[nw] = n * 3 * (d + c);
-    uint32_t width = ceil_log2(demand[nw]);
-    if (width > end) width = end;
-    l.windows[nw++] = PcsWindow{end - width, width, 0};
-  }
-  // A window inside another adds no functions to M: merge it into the
-  // container, whose demand grows, and widen the container (downwards, then
-  // upwards) until it meets its demand. Repeat until no window contains another.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (uint32_t i = 0; i < nw && !changed; ++i)
-      for (uint32_t k = 0; k < nw && !changed; ++k) {
-        if (k == i) continue;
-        PcsWindow &a = l.windows[i], &b = l.windows[k];
-        if (!(b.start <= a.start && a.start + a.width <= b.start + b.width)) continue;
-        demand[k] += demand[i];
-        while ((uint64_t{1} << b.width) < demand[k] && b.width < m) {
-          if (b.start > 0) --b.start;
-          ++b.width;
-        }
-        for (uint32_t t = i; t + 1 < nw; ++t) {
-          l.windows[t] = l.windows[t + 1];
-          demand[t] = demand[t + 1];
-        }
-        --nw;
-        changed = true;
-      }
-  }
-  uint64_t total = 0;
-  for (uint32_t i = 0; i < nw; ++i) total += uint64_t{1} << l.windows[i].width;
-  if (total >= (uint64_t{1} << m)) {
-    nw = 1;
-    l.windows[0] = PcsWindow{0, m, 0};
-  }
-  l.num_windows = nw;
-  l.main_view_dims = instance_view_dims(s);
-  // The helper polynomial G has one more variable than its windows need: the
-  // windows sit in the lower half (top variable y = 0), a uniform padding
-  // block P fills the upper half, so G = W + y P and every value the helper's
-  // opening shows is masked by P; the helper folds down to a constant so no
-  // coefficient of W alone is ever sent (§9.4). P must absorb the helper's views.
+  // The helper folds down to a constant: fewer of its values are shown.
   l.params.helper.final_vars_max = 0;
-  uint64_t windows_size = 0;
-  {
-    l.padding_size = 0;
-    windows_size = place_blocks(l);
-  }
-  uint32_t half = ceil_log2(windows_size);
-  for (int iter = 0; iter < 16; ++iter) {
-    l.params.helper.num_vars = half + 1;
-    l.helper = whir_schedule(l.params.helper);
-    if (!l.helper.valid) return l;
-    l.helper_view_dims = instance_view_dims(l.helper);
-    const uint64_t need = n * (l.helper_view_dims + 3 * c) + 3ull * l.helper.commit_ood;
-    if ((uint64_t{1} << half) >= need) {
-      l.padding_offset = uint64_t{1} << half;
-      l.padding_size = uint64_t{1} << half;
-      l.valid = true;
-      return l;
+  for (uint32_t m = num_vars; m <= kPcsMaxVars; ++m) {
+    l.params.main.num_vars = m;
+    l.main = whir_schedule(l.params.main);
+    if (!l.main.valid) return l;
+    l.main_view_dims = instance_view_dims(l.main);
+    // Fixed point: the windows depend on the helper's leak, which depends on
+    // G's size, which depends on the windows. The leak only grows with G.
+    uint64_t leak = 0, commit_dims = 0;
+    bool placed = false;
+    for (int iter = 0; iter < 32; ++iter) {
+      placed = place_windows(l, leak, commit_dims);
+      if (!placed) break;
+      const uint64_t g_size = place_blocks(l);
+      l.params.helper.num_vars = ceil_log2(g_size);
+      if (l.params.helper.num_vars == 0) l.params.helper.num_vars = 1;
+      l.helper = whir_schedule(l.params.helper);
+      if (!l.helper.valid) return l;
+      const uint64_t new_leak = instance_view_dims(l.helper);
+      const uint64_t new_commit = 3ull * l.helper.commit_ood;
+      if (new_leak <= leak && new_commit <= commit_dims) {
+        l.helper_view_dims = leak;
+        l.valid = true;
+        return l;
+      }
+      leak = new_leak > leak ? new_leak : leak;
+      commit_dims = new_commit > commit_dims ? new_commit : commit_dims;
     }
-    ++half;
+    if (placed) return l;  // no fixed point: refuse
   }
   return l;
 }
@@ -401,12 +439,15 @@ inline PcsParams pcs_params_default() {
   p.main.first_domain_shrink = 3;
   p.main.pow_bits = 16;
   p.main.security_bits = 100;
-  p.main.domain_shift = 1;
+  // Cosets outside every 2-power subgroup: no domain point x has
+  // x^(2^i) = -1, so no factor (1 + x^(2^i)) of a window's mask vanishes
+  // there (docs/PROTOCOL.md §9.4); main and helper cosets are distinct.
+  p.main.domain_shift = Goldilocks::kGenerator;
   p.helper = p.main;
   p.helper.log_inv_rate = 6;
   p.helper.first_fold_bits = 4;
   p.helper.first_domain_shrink = 2;
-  p.helper.domain_shift = Goldilocks::kGenerator;
+  p.helper.domain_shift = kPcsHelperShift;
   p.zero_knowledge = true;
   p.max_openings = 3;
   p.max_claims = 32;
@@ -426,7 +467,7 @@ inline PcsParams pcs_params_test(uint32_t security_bits, bool zero_knowledge) {
   p.main.first_domain_shrink = 1;
   p.helper = p.main;
   p.helper.log_inv_rate = 2;
-  p.helper.domain_shift = Goldilocks::kGenerator;
+  p.helper.domain_shift = kPcsHelperShift;
   p.zero_knowledge = zero_knowledge;
   p.max_openings = 2;
   p.max_claims = 4;
@@ -446,7 +487,7 @@ inline double pcs_security_bits(const PcsLayout& l) {
 // parameter set is rejected under another (kParameterMismatch).
 inline Blake2b256::Digest pcs_layout_digest(const PcsLayout& l) {
   Blake2b256::State st(personal::kStatement);
-  const char tag[] = "zkpot-pcs-v1";
+  const char tag[] = "zkpot-pcs-v2";
   st.update(tag, sizeof tag - 1);
   auto spec = [&](const WhirSchedule& s) {
     const WhirSpec& p = s.spec;
@@ -465,8 +506,6 @@ inline Blake2b256::Digest pcs_layout_digest(const PcsLayout& l) {
     for (uint32_t i = 0; i < l.num_windows; ++i)
       for (uint64_t x : {uint64_t{l.windows[i].start}, uint64_t{l.windows[i].width}, l.windows[i].offset})
         st.update_u64(x);
-    st.update_u64(l.padding_offset);
-    st.update_u64(l.padding_size);
     st.update_u64(l.params.max_openings);
     st.update_u64(l.params.max_claims);
   }

@@ -422,16 +422,12 @@ template <class F = Goldilocks, class E = GlExt3, class H = Blake2b256>
     const uint64_t block = offsets[c.slot] >> mi;
     for (uint32_t v = mi; v < m; ++v) full[i * m + v] = ((block >> (v - mi)) & 1) ? E::one() : E::zero();
   }
-  // Zero knowledge: mu_{c,w} = g_w(z_c restricted to W_w) and pi_{c,w}, the
-  // padding block at the same point, absorbed before the challenge y* that
-  // opens the helper at (., y*) (docs/PROTOCOL.md §9.4).
-  std::span<const E> mu, pi;
-  E y_star = E::zero();
+  // Zero knowledge: mu_{c,w} = g_w(z_c restricted to W_w), absorbed before
+  // any challenge of either run (docs/PROTOCOL.md §9.3, §9.4).
+  std::span<const E> mu;
   if (zk) {
-    if (!cur.ext(nc * nw, &mu) || !cur.ext(nc * nw, &pi)) return PcsStatus::kMalformedProof;
+    if (!cur.ext(nc * nw, &mu)) return PcsStatus::kMalformedProof;
     t.absorb_fields("pcs.mu", mu.data(), mu.size());
-    t.absorb_fields("pcs.pi", pi.data(), pi.size());
-    y_star = t.template challenge<E>("pcs.helper.y");
   }
   {
     const uint64_t n_init = nc + layout.main.commit_ood;
@@ -479,11 +475,10 @@ template <class F = Goldilocks, class E = GlExt3, class H = Blake2b256>
         E* pt = hp.data() + (i * nw + w) * mh;
         for (uint32_t v = 0; v < win.width; ++v) pt[v] = full[i * m + win.start + v];
         const uint64_t block = win.offset >> win.width;
-        for (uint32_t v = win.width; v + 1 < mh; ++v) pt[v] = ((block >> (v - win.width)) & 1) ? E::one() : E::zero();
-        pt[mh - 1] = y_star;
+        for (uint32_t v = win.width; v < mh; ++v) pt[v] = ((block >> (v - win.width)) & 1) ? E::one() : E::zero();
         cons[n].kind = PcsConstraint<F, E>::kTableClaim;
         cons[n].point = pt;
-        vals[n++] = (E::one() - y_star) * mu[i * nw + w] + y_star * pi[i * nw + w];
+        vals[n++] = mu[i * nw + w];
       }
     const PcsStatus st =
         whir_verify<F, E, H>(t, layout.helper, com.helper_root, MerkleHiding::kSalted, cons, vals, n, cur, arena);

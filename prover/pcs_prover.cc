@@ -794,20 +794,10 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
       const std::span<const F> g(st.masks.data() + win.offset, size_t{1} << win.width);
       mu[i * nw + w] = evaluate_multilinear<E, F>(g, std::span<const E>(full[i].data() + win.start, win.width));
     }
-  std::vector<E> pi(nc * nw);
-  E y_star = E::zero();
   if (zk) {
-    for (size_t i = 0; i < nc; ++i)
-      for (uint32_t w = 0; w < nw; ++w) {
-        const PcsWindow& win = L.windows[w];
-        const std::span<const F> g(st.masks.data() + L.padding_offset + win.offset, size_t{1} << win.width);
-        pi[i * nw + w] = evaluate_multilinear<E, F>(g, std::span<const E>(full[i].data() + win.start, win.width));
-      }
+    // The mask values are absorbed before any challenge of either run (§9.3).
     proof.ext.insert(proof.ext.end(), mu.begin(), mu.end());
-    proof.ext.insert(proof.ext.end(), pi.begin(), pi.end());
     ch.absorb_ext("pcs.mu", mu);
-    ch.absorb_ext("pcs.pi", pi);
-    y_star = ch.challenge_ext("pcs.helper.y");
   }
   {
     std::vector<ProverConstraint> cons;
@@ -831,15 +821,14 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
     std::vector<ProverConstraint> cons;
     for (uint32_t o = 0; o < st.com.helper_ood; ++o)
       cons.push_back({pow_point(st.com.helper_ood_points[o], mh), st.com.helper_ood_answers[o]});
+    // G(z_c restricted to W_w, bits of g_w's block) = mu_{c,w} (§9.4).
     for (size_t i = 0; i < nc; ++i)
       for (uint32_t w = 0; w < nw; ++w) {
         const PcsWindow& win = L.windows[w];
         std::vector<E> pt(full[i].begin() + win.start, full[i].begin() + win.start + win.width);
         const uint64_t block = win.offset >> win.width;
-        for (uint32_t v = win.width; v + 1 < mh; ++v)
-          pt.push_back(((block >> (v - win.width)) & 1) ? E::one() : E::zero());
-        pt.push_back(y_star);
-        cons.push_back({std::move(pt), (E::one() - y_star) * mu[i * nw + w] + y_star * pi[i * nw + w], true});
+        for (uint32_t v = win.width; v < mh; ++v) pt.push_back(((block >> (v - win.width)) & 1) ? E::one() : E::zero());
+        cons.push_back({std::move(pt), mu[i * nw + w], true});
       }
     PcsCheat helper_cheat = cheat;
     helper_cheat.corrupt_final_polynomial = false;
