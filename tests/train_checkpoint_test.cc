@@ -1,0 +1,381 @@
+// zkpot-prove train's checkpoints and resume (prover/train_prover_run.h,
+// docs/PROTOCOL.md §12.8) and dataset commitment files
+// (prover/train_prover_dataset.h): an interrupted run resumed gives a proof
+// that verifies and, with the same prover secret, the very bytes of an
+// uninterrupted run; other flags, a damaged checkpoint or other data are
+// refused.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "common/training_verifier.h"
+#include "formats/envelope.h"
+#include "formats/idx.h"
+#include "formats/training_statement_setup.h"
+#include "prover/proof_file.h"
+#include "prover/train_prover_checkpoint.h"
+#include "prover/train_prover_dataset.h"
+#include "prover/train_prover_run.h"
+#include "tests/train_test_data.h"
+
+namespace zkpot {
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<uint8_t>;
+
+fs::path scratch_dir(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("zkpot_train_checkpoint_test_" + std::to_string(::getpid())) / name;
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+// 32 synthetic 4x4 images as a CSV file ("label,pixels...").
+std::string write_csv(const fs::path& dir, uint8_t seed = 3) {
+  const formats::LabelledImages d = train::testing::banded_images(32, 4, seed);
+  const fs::path p = dir / "data.csv";
+  std::ofstream f(p);
+  for (size_t i = 0; i < d.count; ++i) {
+    f << int{d.labels[i]};
+    for (uint8_t px : d.image(i)) f << ',' << int{px};
+    f << '\n';
+  }
+  return p.string();
+}
+
+TrainRunOptions small_run(const std::string& data, const fs::path& out) {
+  TrainRunOptions o;
+  o.data = data;
+  o.model = "16-8-10";
+  o.rows = 32;
+  o.batch = 4;
+  o.steps = 5;
+  o.segment_steps = 2;  // segments [0,2) [2,4) [4,5)
+  o.lr = 0.1;
+  o.test_params = true;
+  o.eval_every = 0;
+  o.out = out.string();
+  std::array<uint8_t, 32> secret{};
+  secret[0] = 42;
+  o.insecure_secret = secret;
+  return o;
+}
+
+TrainRunResult run(const TrainRunOptions& o) {
+  return run_training(o, [](const std::string&) {}, [](const TrainStepReport&) {});
+}
+
+Bytes file_bytes(const fs::path& p) { return formats::read_file_bounded(p.string(), size_t{1} << 30); }
+
+// Verifies RUN/proof.zkp segment by segment as libzkpot_verify does, and the chain's end.
+::testing::AssertionResult proof_verifies(const fs::path& run_dir) {
+  const ProofFileContents pf = read_proof_file(run_dir);
+  TrainingSetup setup;
+  const char* unsupported = "";
+  if (!training_setup_of(pf.statement, &setup, &unsupported))
+    return ::testing::AssertionFailure() << "unsupported statement field " << unsupported;
+  const StatementDigest digest =
+      training_run_digest(static_cast<uint64_t>(Suite::kGoldilocksCubic7Blake2b256Whir), pf.statement);
+  std::vector<unsigned char> scratch(training_segment_scratch_bytes(setup));
+  TrainingChainState chain{setup.initial_weight_commitment, pf.statement.t0};
+  for (const Bytes& seg : pf.segments) {
+    Arena arena(scratch.data(), scratch.size());
+    TrainingChainState next;
+    TrainingFailure failure;
+    const TrainingStatus s = verify_training_segment(setup, digest, chain, seg, arena, &next, &failure);
+    if (s != TrainingStatus::kOk)
+      return ::testing::AssertionFailure() << training_status_name(s) << " at " << failure.check;
+    chain = next;
+  }
+  if (chain.next_step != pf.statement.t1) return ::testing::AssertionFailure() << "chain ends at the wrong step";
+  if (chain.weight_commitment != pf.statement.final_weights)
+    return ::testing::AssertionFailure() << "chain ends at other weights than the statement's";
+  return ::testing::AssertionSuccess();
+}
+
+TEST(TrainCheckpoint, EncodingRoundTripsAndDetectsDamage) {
+  TrainCheckpoint c;
+  c.flags.data = "/d";
+  c.flags.model = "16-8-10";
+  c.flags.rows = 32;
+  c.flags.steps = 9;
+  c.flags.lr = 0.1;
+  c.secret[3] = 7;
+  c.boundary = 2;
+  c.steps_done = 3;
+  c.boundary_parameters = {{{1, -2}}, {{3}}};
+  c.parameters = {{{4, -5}}, {{-6}}};
+  const Bytes b = encode_checkpoint(c);
+  const TrainCheckpoint d = decode_checkpoint(b);
+  EXPECT_EQ(d.flags, c.flags);
+  EXPECT_EQ(d.secret, c.secret);
+  EXPECT_EQ(d.boundary_parameters, c.boundary_parameters);
+  EXPECT_EQ(d.parameters, c.parameters);
+  for (size_t i = 0; i < b.size(); i += 7) {
+    Bytes bad = b;
+    bad[i] ^= 0x10;
+    EXPECT_THROW(decode_checkpoint(bad), std::runtime_error) << "byte " << i;
+  }
+  for (size_t n : {size_t{0}, size_t{8}, b.size() / 2, b.size() - 1})
+    EXPECT_THROW(decode_checkpoint(std::span<const uint8_t>(b).first(n)), std::runtime_error) << "cut " << n;
+}
+
+TEST(TrainCheckpoint, FlagDifferencesAreNamed) {
+  TrainRunFlags a;
+  a.batch = 8;
+  TrainRunFlags b = a;
+  EXPECT_EQ(first_flag_difference(a, b), "");
+  b.batch = 16;
+  EXPECT_EQ(first_flag_difference(a, b), "--batch is 16 but the interrupted run used 8");
+  b = a;
+  b.test_params = true;
+  EXPECT_NE(first_flag_difference(a, b).find("--test-params"), std::string::npos);
+}
+
+// Stopped, then resumed: the proof verifies, and with the same secret (the
+// prover's randomness, hence every commitment and the schedule) its statement
+// and final weight commitment are the uninterrupted run's.
+TEST(TrainResume, ResumedRunEqualsUninterruptedRun) {
+  const fs::path dir = scratch_dir("equal");
+  const std::string data = write_csv(dir);
+  const TrainRunResult whole = run(small_run(data, dir / "whole"));
+  ASSERT_TRUE(whole.finished);
+  EXPECT_EQ(whole.steps_proven, 5u);
+  ASSERT_TRUE(proof_verifies(dir / "whole"));
+  const Bytes expect = file_bytes(proof_path(dir / "whole"));
+
+  // Mid-segment after a close, and before any close (a stop at a segment
+  // boundary is ProofAheadOfCheckpointIsCaughtUp's first half).
+  for (uint64_t stop : {uint64_t{3}, uint64_t{1}}) {
+    SCOPED_TRACE(stop);
+    const fs::path r = dir / ("stop" + std::to_string(stop));
+    TrainRunOptions o = small_run(data, r);
+    o.stop_after = stop;
+    const TrainRunResult part = run(o);
+    EXPECT_FALSE(part.finished);
+    EXPECT_EQ(part.steps_done, stop);
+    EXPECT_EQ(part.steps_proven, stop / 2 * 2);
+    if (part.steps_proven > 0) {
+      EXPECT_TRUE(proof_verifies(r));  // the interrupted run's proof covers its closed segments
+    }
+    const TrainCheckpoint ck = read_checkpoint(r);
+    EXPECT_EQ(ck.steps_done, stop);
+    EXPECT_EQ(ck.boundary, part.steps_proven);
+    o.stop_after = 0;
+    o.resume = true;
+    const TrainRunResult rest = run(o);
+    ASSERT_TRUE(rest.finished);
+    EXPECT_TRUE(proof_verifies(r));
+    EXPECT_EQ(rest.final_weight_commitment, whole.final_weight_commitment);
+    EXPECT_EQ(rest.model, whole.model);
+    // Same statement (final weight commitment included) and the same segments
+    // up to the resume point; after it the boundary commitment's opening salts
+    // restart (docs/PROTOCOL.md §12.8), so only a resume from step 0 repeats every byte.
+    const ProofFileContents a = read_proof_file(dir / "whole"), b = read_proof_file(r);
+    EXPECT_EQ(b.statement_bytes, a.statement_bytes);
+    ASSERT_EQ(b.segments.size(), a.segments.size());
+    for (size_t i = 0; i < part.steps_proven / 2; ++i) EXPECT_EQ(b.segments[i], a.segments[i]) << "segment " << i;
+    if (part.steps_proven == 0) {
+      EXPECT_EQ(file_bytes(proof_path(r)), expect);
+    }
+    EXPECT_THROW(run(o), std::invalid_argument);  // complete: nothing to resume
+  }
+}
+
+// With OS randomness (no secret given) the commitments are random, and so is
+// the schedule (its seed hashes the dataset and initial weight commitments):
+// the resumed run continues the interrupted one's weights and verifies.
+TEST(TrainResume, FreshRandomnessResumeVerifies) {
+  const fs::path dir = scratch_dir("random");
+  const std::string data = write_csv(dir);
+  TrainRunOptions o = small_run(data, dir / "run");
+  o.insecure_secret.reset();
+  o.stop_after = 3;
+  const TrainRunResult part = run(o);
+  EXPECT_FALSE(part.finished);
+  o.stop_after = 0;
+  o.resume = true;
+  const TrainRunResult rest = run(o);
+  ASSERT_TRUE(rest.finished);
+  EXPECT_TRUE(proof_verifies(dir / "run"));
+  const TrainCheckpoint ck = read_checkpoint(dir / "run");
+  EXPECT_EQ(ck.steps_done, 5u);
+  EXPECT_EQ(ck.boundary_weight_commitment, rest.final_weight_commitment);
+  EXPECT_EQ(ck.parameters, (TrainParameters{rest.model.weights, rest.model.biases}));
+  const TrainRunResult other = run(small_run(data, dir / "other"));
+  EXPECT_NE(other.final_weight_commitment, rest.final_weight_commitment);
+  struct stat st {};
+  ASSERT_EQ(::stat(checkpoint_path(dir / "run").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+// A crash between writing proof.zkp and the checkpoint leaves the proof one
+// segment ahead; resume catches up from the checkpoint's boundary.
+TEST(TrainResume, ProofAheadOfCheckpointIsCaughtUp) {
+  const fs::path dir = scratch_dir("ahead");
+  const std::string data = write_csv(dir);
+  const fs::path r = dir / "run";
+  TrainRunOptions o = small_run(data, r);
+  o.stop_after = 2;
+  run(o);
+  const TrainCheckpoint at2 = read_checkpoint(r);
+  o.resume = true;
+  o.stop_after = 4;
+  run(o);
+  TrainCheckpoint crashed = read_checkpoint(r);  // boundary 4, 4 steps
+  ASSERT_EQ(crashed.boundary, 4u);
+  crashed.boundary = at2.boundary;
+  crashed.boundary_weight_commitment = at2.boundary_weight_commitment;
+  crashed.boundary_parameters = at2.boundary_parameters;
+  write_checkpoint(r, crashed);
+  o.stop_after = 0;
+  const TrainRunResult rest = run(o);
+  ASSERT_TRUE(rest.finished);
+  EXPECT_TRUE(proof_verifies(r));
+  const TrainRunResult whole = run(small_run(data, dir / "whole"));
+  EXPECT_EQ(rest.final_weight_commitment, whole.final_weight_commitment);
+  EXPECT_EQ(read_proof_file(r).statement_bytes, read_proof_file(dir / "whole").statement_bytes);
+}
+
+TEST(TrainResume, RefusesOtherFlagsMissingOrDamagedState) {
+  const fs::path dir = scratch_dir("refuse");
+  const std::string data = write_csv(dir);
+  const fs::path r = dir / "run";
+  TrainRunOptions o = small_run(data, r);
+  o.resume = true;
+  EXPECT_THROW(run(o), std::runtime_error);  // nothing to resume
+  o.resume = false;
+  o.stop_after = 3;
+  run(o);
+  EXPECT_THROW(run(o), std::invalid_argument);  // a fresh run into a run directory
+  o.resume = true;
+  o.stop_after = 0;
+  for (int k = 0; k < 4; ++k) {
+    TrainRunOptions bad = o;
+    if (k == 0) bad.batch = 8;
+    if (k == 1) bad.lr = 0.2;
+    if (k == 2) bad.steps = 6;
+    if (k == 3) bad.test_params = false;
+    try {
+      run(bad);
+      ADD_FAILURE() << "resumed with other flags (" << k << ")";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--resume: --", 0), 0u) << e.what();
+    }
+  }
+  // The refused attempts changed nothing: the run still resumes.
+  Bytes ck = file_bytes(checkpoint_path(r));
+  ck[ck.size() / 2] ^= 1;
+  {
+    std::ofstream f(checkpoint_path(r), std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(ck.data()), static_cast<std::streamsize>(ck.size()));
+  }
+  EXPECT_THROW(run(o), std::runtime_error);
+  ck[ck.size() / 2] ^= 1;
+  {
+    std::ofstream f(checkpoint_path(r), std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(ck.data()), static_cast<std::streamsize>(ck.size()));
+  }
+  EXPECT_TRUE(run(o).finished);
+  EXPECT_TRUE(proof_verifies(r));
+}
+
+TEST(DatasetCommitment, PublicIsDeterministicHidingIsNot) {
+  const fs::path dir = scratch_dir("dataset");
+  const formats::LabelledImages d = train::testing::banded_images(32, 4, 3);
+  DatasetCommitmentInfo info;
+  info.parameter_set = TrainingParameterSet::kTestOnly;
+  info.hiding = false;
+  info.rows = d.count;
+  info.columns = d.pixels_per_image();
+  info.classes = dataset_classes(d);
+  info.content = dataset_content_digest(d);
+  const RandomnessSeed seed = public_dataset_seed(info.content);
+  info.commitment = commit_dataset_from_seed(info.parameter_set, d, seed).digest;
+  write_dataset_commitment_file(dir / "a", info, seed);
+  DatasetCommitmentInfo again = info;
+  again.commitment = commit_dataset_from_seed(info.parameter_set, d, public_dataset_seed(dataset_content_digest(d))).digest;
+  write_dataset_commitment_file(dir / "b", again, seed);
+  EXPECT_EQ(file_bytes(dir / "a"), file_bytes(dir / "b"));
+  EXPECT_FALSE(fs::exists(dir / "a.private"));
+  DatasetCommitmentInfo read;
+  RandomnessSeed read_seed{};
+  read_dataset_commitment_file(dir / "a", &read, &read_seed);
+  EXPECT_EQ(read.commitment, info.commitment);
+  EXPECT_EQ(read_seed, seed);
+  EXPECT_EQ(recommit_dataset(read, read_seed, TrainingParameterSet::kTestOnly, d).digest, info.commitment);
+  // Other data, or the other parameter set, is refused.
+  formats::LabelledImages other = d;
+  other.pixels[5] ^= 1;
+  EXPECT_THROW(recommit_dataset(read, read_seed, TrainingParameterSet::kTestOnly, other), std::runtime_error);
+  other = d;
+  other.labels[0] = static_cast<uint8_t>((other.labels[0] + 1) % 10);
+  EXPECT_THROW(recommit_dataset(read, read_seed, TrainingParameterSet::kTestOnly, other), std::runtime_error);
+  EXPECT_THROW(recommit_dataset(read, read_seed, TrainingParameterSet::kProduction, d), std::runtime_error);
+  EXPECT_THROW(recommit_dataset(read, read_seed, TrainingParameterSet::kTestOnly, d.head(16)), std::runtime_error);
+
+  // Hiding: fresh seeds give different commitments; the seed and the content
+  // digest live only in FILE.private (0600).
+  DatasetCommitmentInfo h = info;
+  h.hiding = true;
+  RandomnessSeed s1{}, s2{};
+  s1[0] = 1;
+  s2[0] = 2;
+  h.commitment = commit_dataset_from_seed(h.parameter_set, d, s1).digest;
+  EXPECT_NE(h.commitment, commit_dataset_from_seed(h.parameter_set, d, s2).digest);
+  EXPECT_NE(h.commitment, info.commitment);
+  write_dataset_commitment_file(dir / "h", h, s1);
+  const Bytes pub = file_bytes(dir / "h");
+  const std::string text(pub.begin(), pub.end());
+  EXPECT_EQ(text.find("content"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "h.private").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  read_dataset_commitment_file(dir / "h", &read, &read_seed);
+  EXPECT_TRUE(read.hiding);
+  EXPECT_EQ(read_seed, s1);
+  EXPECT_EQ(recommit_dataset(read, read_seed, TrainingParameterSet::kTestOnly, d).digest, h.commitment);
+  fs::remove(dir / "h.private");
+  EXPECT_THROW(read_dataset_commitment_file(dir / "h", &read, &read_seed), std::runtime_error);
+}
+
+// train --dataset-commitment: the statement carries the file's commitment and
+// its public/hiding mode; other data is refused before any step.
+TEST(DatasetCommitment, TrainUsesTheFilesCommitment) {
+  const fs::path dir = scratch_dir("train_with");
+  const std::string data = write_csv(dir);
+  const formats::LabelledImages d = load_training_dataset(data, 32);
+  DatasetCommitmentInfo info;
+  info.parameter_set = TrainingParameterSet::kTestOnly;
+  info.hiding = false;
+  info.rows = d.count;
+  info.columns = d.pixels_per_image();
+  info.classes = dataset_classes(d);
+  info.content = dataset_content_digest(d);
+  const RandomnessSeed seed = public_dataset_seed(info.content);
+  info.commitment = commit_dataset_from_seed(info.parameter_set, d, seed).digest;
+  write_dataset_commitment_file(dir / "fm.commit", info, seed);
+  TrainRunOptions o = small_run(data, dir / "run");
+  o.steps = 2;
+  o.dataset_commitment = (dir / "fm.commit").string();
+  ASSERT_TRUE(run(o).finished);
+  EXPECT_TRUE(proof_verifies(dir / "run"));
+  const ProofFileContents pf = read_proof_file(dir / "run");
+  EXPECT_EQ(pf.statement.dataset.commitment, info.commitment);
+  EXPECT_FALSE(pf.statement.dataset.hiding);
+  // Other data than the file commits to.
+  const fs::path other_dir = scratch_dir("train_other");
+  TrainRunOptions bad = small_run(write_csv(other_dir, 9), other_dir / "run");
+  bad.dataset_commitment = o.dataset_commitment;
+  EXPECT_THROW(run(bad), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace zkpot
