@@ -2,7 +2,7 @@
 // an interrupted run (docs/FORMAT.md "Training checkpoint"). Written
 // atomically, mode 0600, after every step and after every segment close.
 //
-// Rule (docs/PROTOCOL.md §12.8): the proof state is checkpointed at segment
+// Rule (docs/PROTOCOL.md §12.9): the proof state is checkpointed at segment
 // boundaries only; the steps after the last closed segment are re-trained and
 // re-proven on resume. All the prover's randomness is expanded from `secret`
 // (per purpose and step), so the resumed run rebuilds the boundary weight

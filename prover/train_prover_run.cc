@@ -161,7 +161,7 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
     }
     log("resuming: " + std::to_string(begin) + " steps proven, " + std::to_string(ck.steps_done) +
         " trained; steps " + std::to_string(begin + 1) + ".." + std::to_string(ck.steps_done) +
-        " are re-proven (docs/PROTOCOL.md §12.8)");
+        " are re-proven (docs/PROTOCOL.md §12.9)");
   } else {
     ck.dataset_commitment = dataset.digest;
     ck.initial_weight_commitment = weights.digest;

@@ -2,7 +2,7 @@
 // prover/cli/zkpot_prove.cc parses flags into TrainRunOptions): trains with
 // proofs, closes segments every segment_steps steps and at the end, replaces
 // RUN/proof.zkp atomically after each close, checkpoints RUN/private/ after
-// every step, and resumes an interrupted run (docs/PROTOCOL.md §12.8).
+// every step, and resumes an interrupted run (docs/PROTOCOL.md §12.9).
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
 // zkpot-prove train's checkpoints and resume (prover/train_prover_run.h,
-// docs/PROTOCOL.md §12.8) and dataset commitment files
+// docs/PROTOCOL.md §12.9) and dataset commitment files
 // (prover/train_prover_dataset.h): an interrupted run resumed gives a proof
 // that verifies and, with the same prover secret, the very bytes of an
 // uninterrupted run; other flags, a damaged checkpoint or other data are
@@ -177,7 +177,7 @@ TEST(TrainResume, ResumedRunEqualsUninterruptedRun) {
     EXPECT_EQ(rest.model, whole.model);
     // Same statement (final weight commitment included) and the same segments
     // up to the resume point; after it the boundary commitment's opening salts
-    // restart (docs/PROTOCOL.md §12.8), so only a resume from step 0 repeats every byte.
+    // restart (docs/PROTOCOL.md §12.9), so only a resume from step 0 repeats every byte.
     const ProofFileContents a = read_proof_file(dir / "whole"), b = read_proof_file(r);
     EXPECT_EQ(b.statement_bytes, a.statement_bytes);
     ASSERT_EQ(b.segments.size(), a.segments.size());
