@@ -3,8 +3,12 @@
 // (bench/README.md, "## Training engine"). Run:
 //   build/<dir>/bench/train_bench --benchmark_filter=Step --benchmark_repetitions=5 --benchmark_report_aggregates_only
 //   build/<dir>/bench/train_bench --benchmark_filter=Curves
+//   build/<dir>/bench/train_bench --benchmark_filter=Prove --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +17,9 @@
 #include "prover/train/comparison_run.h"
 #include "prover/train/fixed_point_trainer.h"
 #include "prover/train/float_reference.h"
+#include "formats/training_statement_setup.h"
+#include "prover/rng.h"
+#include "prover/train_prover.h"
 
 namespace zkpot::train {
 namespace {
@@ -88,6 +95,91 @@ BENCHMARK_CAPTURE(BM_FixedPointStep, wide8x1024_train_only, kWideNet, false)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_FixedPointStep, wide8x1024_recorded, kWideNet, true)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_FloatStep, wide8x1024, kWideNet)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Proving (docs/PROTOCOL.md §12): each iteration times the plain train-only
+// step and then the proven step (recording + the segment prover's add_step)
+// of the same step index from the same weights, so prove/plain is a ratio
+// measured within one run. The segment (one per repetition, of
+// Iterations() steps) is then closed: the dataset check and every opening.
+// Production parameter set. rows: the dataset size (Fashion-MNIST's first
+// rows; 60000 is the whole split, which the commitment pads to 2^16 rows).
+// Process CPU time (all threads), in seconds: steadier than wall time on a shared machine.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+void BM_ProveStep(benchmark::State& state, const char* arch, size_t batch, size_t rows) {
+  using Clock = std::chrono::steady_clock;
+  const TrainConfig config =
+      TrainConfig::standard(Architecture::parse(arch), batch, 0.03, Normalisation::fashion_mnist());
+  const formats::LabelledImages data = dataset_for(config.arch.inputs()).head(rows);
+  ProverRng rng = ProverRng::from_seed_u64(1);
+  const TrainingCommitment dataset = commit_training_dataset(TrainingParameterSet::kProduction, data, rng);
+  const QuantisedModel model = initial_model(config, Seed{});
+  const TrainingSetup probe = training_setup_from_config(config, TrainingParameterSet::kProduction, dataset.digest,
+                                                         data.count, TrainingDigest{});
+  TrainingCommitment weights = commit_training_weights(probe, model.weights, model.biases, rng);
+  const TrainingSetup setup = training_setup_from_config(config, TrainingParameterSet::kProduction, dataset.digest,
+                                                         data.count, weights.digest);
+  const StatementDigest run_digest = training_run_digest(static_cast<uint64_t>(Suite::kGoldilocksCubic7Blake2b256Whir),
+                                                         training_statement_of(setup, {}, 0, 0));
+  const uint64_t steps = static_cast<uint64_t>(state.max_iterations);
+  TrainingSegmentProver prover(setup, run_digest, dataset, data, 0, steps, std::move(weights), rng);
+  FixedPointTrainer trainer(config, model);
+  BatchSchedule schedule(training_schedule_seed(setup), data.count, setup.batch);
+  double plain_s = 0, prove_s = 0, plain_cpu = 0, prove_cpu = 0;
+  uint64_t t = 0;
+  for (auto _ : state) {
+    FixedPointTrainer plain = trainer;
+    const auto rows_t = schedule.rows_of_step(t);
+    const std::vector<uint32_t> batch_rows(rows_t.begin(), rows_t.end());
+    double c0 = cpu_seconds();
+    auto start = Clock::now();
+    plain.step(data, batch_rows, t, nullptr);
+    const double p = std::chrono::duration<double>(Clock::now() - start).count();
+    plain_cpu += cpu_seconds() - c0;
+    c0 = cpu_seconds();
+    start = Clock::now();
+    StepWitness w;
+    trainer.step(data, batch_rows, t, &w);
+    prover.add_step(w);
+    const double q = std::chrono::duration<double>(Clock::now() - start).count();
+    prove_cpu += cpu_seconds() - c0;
+    state.SetIterationTime(q);
+    plain_s += p;
+    prove_s += q;
+    ++t;
+  }
+  const double c0 = cpu_seconds();
+  const auto start = Clock::now();
+  const std::vector<uint8_t> segment = prover.close();
+  const double close_s = std::chrono::duration<double>(Clock::now() - start).count();
+  const double close_cpu = cpu_seconds() - c0;
+  state.counters["plain_ms"] = 1e3 * plain_s / static_cast<double>(steps);
+  state.counters["prove_ms"] = 1e3 * prove_s / static_cast<double>(steps);
+  state.counters["prove_over_plain"] = prove_s / plain_s;
+  state.counters["close_ms"] = 1e3 * close_s;
+  state.counters["plain_cpu_ms"] = 1e3 * plain_cpu / static_cast<double>(steps);
+  state.counters["prove_cpu_ms"] = 1e3 * prove_cpu / static_cast<double>(steps);
+  state.counters["cpu_ratio"] = prove_cpu / plain_cpu;
+  state.counters["close_cpu_ms"] = 1e3 * close_cpu;
+  state.counters["bytes_per_step"] = static_cast<double>(segment.size()) / static_cast<double>(steps);
+}
+BENCHMARK_CAPTURE(BM_ProveStep, mnist32_b16, "784-32-10", 16, 4096)
+    ->Iterations(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ProveStep, mnist128_b64, "784-128-10", 64, 4096)
+    ->Iterations(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+// Dataset size: 2^12 rows against the whole split (2^16 after padding).
+BENCHMARK_CAPTURE(BM_ProveStep, mnist32_b16_rows60000, "784-32-10", 16, 60000)
+    ->Iterations(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // One epoch of 784-128-10 on Fashion-MNIST, both curves printed every 100 steps.
 void BM_TrainingCurves(benchmark::State& state) {
