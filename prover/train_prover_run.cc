@@ -75,6 +75,8 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   } else {
     if (std::filesystem::exists(checkpoint_path(run)))
       throw std::invalid_argument(run.string() + " already holds a run: pass --resume to continue it, or another --out");
+    if (std::filesystem::exists(proof_path(run)))
+      throw std::invalid_argument(proof_path(run).string() + " exists: choose another --out (it is not overwritten)");
     ck.flags = flags;
     if (o.insecure_secret) {
       ck.secret = *o.insecure_secret;
