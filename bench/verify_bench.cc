@@ -5,9 +5,12 @@
 // it the benchmarks report an error instead of timing nothing.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <zkpot/verify.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -78,7 +81,40 @@ void BM_VerifyOnePerStep(benchmark::State& state) {
   state.counters["ms_per_step"] = benchmark::Counter(steps * 1e3, benchmark::Counter::kIsIterationInvariantRate |
                                                                        benchmark::Counter::kInvert);
   state.counters["scratch_MiB"] = static_cast<double>(v.scratch_bytes()) / (1 << 20);
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  state.counters["self_peak_rss_MiB"] = static_cast<double>(self.ru_maxrss) / 1024.0;
 }
 BENCHMARK(BM_VerifyOnePerStep)->Unit(benchmark::kMillisecond);
+
+// Peak memory of verifying the proof in a fresh zkpot-verify process: its own
+// max RSS (wait4), next to the scratch the statement asks for.
+void BM_VerifyCliPeakRss(benchmark::State& state) {
+  const char* path = std::getenv("ZKPOT_BENCH_PROOF");
+  if (path == nullptr) {
+    state.SkipWithError("set ZKPOT_BENCH_PROOF to a proof file");
+    return;
+  }
+  double peak_kib = 0;
+  int status = -1;
+  for (auto _ : state) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int devnull = open("/dev/null", O_WRONLY);
+      if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
+      execl(ZKPOT_VERIFY_CLI, ZKPOT_VERIFY_CLI, path, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    rusage ru{};
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) {
+      state.SkipWithError("could not run zkpot-verify");
+      return;
+    }
+    peak_kib = std::max(peak_kib, static_cast<double>(ru.ru_maxrss));
+  }
+  state.counters["exit"] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  state.counters["peak_rss_MiB"] = peak_kib / 1024.0;
+}
+BENCHMARK(BM_VerifyCliPeakRss)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
