@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each one for
-# the given number of seconds (default 15: five targets, 75 s in all) from a
+# the given number of seconds (default 12: five or six targets, 60-72 s) from a
 # copy of its seed corpus.
 # Exits non-zero if any target finds a crash. Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-15}
+secs=${1:-12}
 cmake --preset fuzz -G Ninja >/dev/null
 targets=$(for f in fuzz/*_fuzzer.cc; do basename "$f" .cc; done)
 # shellcheck disable=SC2086
