@@ -8,12 +8,12 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 #include "common/hash.h"
+#include "common/training_tables.h"
 
 namespace zkpot {
 
@@ -29,7 +29,7 @@ inline constexpr uint64_t kTrainingMaxDatasetRows = uint64_t{1} << 24;
 
 enum class TrainingNormalisation : uint8_t {
   kUnitRange = 0,        // round half up of v 2^Fa / 255
-  kFashionMnistMeanStd = 1,  // round(2^Fa (v/255 - 0.2860) / 0.3530)
+  kFashionMnistMeanStd = 1,  // round(2^Fa (v/255 - 0.2860) / 0.3530), in integers
 };
 
 enum class TrainingParameterSet : uint8_t {
@@ -104,16 +104,14 @@ inline bool training_setup_valid(const TrainingSetup& s) {
 inline int64_t training_normalisation_value(TrainingNormalisation n, uint32_t act_frac_bits, int64_t v) {
   const int64_t one = int64_t{1} << act_frac_bits;
   if (n == TrainingNormalisation::kUnitRange) return (2 * v * one + 255) / 510;
-  const double x = (static_cast<double>(v) / 255.0 - 0.2860) / 0.3530;
-  return std::llround(std::ldexp(x, static_cast<int>(act_frac_bits)));
+  return training_mean_std_fixed(static_cast<uint32_t>(v), act_frac_bits, kFashionMnistMeanMicro,
+                                 kFashionMnistStdMicro);
 }
 
-// exp table entry i: round(2^Fe exp(-i 2^shift / 2^Fa)), shift 0 (lo) or 16 (hi).
+// exp table entry i: round(2^Fe exp(-i 2^shift / 2^Fa)), shift 0 (lo) or 16
+// (hi), computed in integers (common/training_tables.h).
 inline int64_t training_exp_value(uint32_t act_frac_bits, uint32_t exp_frac_bits, uint64_t i, bool high) {
-  const double out_scale = std::ldexp(1.0, static_cast<int>(exp_frac_bits));
-  const double in_scale = std::ldexp(1.0, -static_cast<int>(act_frac_bits));
-  const double d = static_cast<double>(i) * (high ? 65536.0 : 1.0);
-  return std::llround(out_scale * std::exp(-d * in_scale));
+  return training_exp_fixed(high ? i << 16 : i, act_frac_bits, exp_frac_bits);
 }
 
 // ---- Schedule (docs/PROTOCOL.md §10.7, §12.1) --------------------------------

@@ -12,12 +12,6 @@
 
 namespace zkpot {
 
-// Fashion-MNIST's pixel mean and standard deviation in millionths: the one
-// mean/std normalisation the training proof has a table for
-// (training_normalisation_value, kFashionMnistMeanStd).
-inline constexpr uint32_t kFashionMnistMeanMicro = 286000;
-inline constexpr uint32_t kFashionMnistStdMicro = 353000;
-
 // The statement of a run over steps [t0, t1) that ends at final_weights.
 // The proof puts ReLU on every hidden layer and none on the output.
 inline TrainingStatement training_statement_of(const TrainingSetup& setup, const StatementDigest& final_weights,

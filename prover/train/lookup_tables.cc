@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/training_tables.h"
+
 namespace zkpot::train {
 
 std::array<int64_t, 256> normalisation_table(const Normalisation& n, unsigned act_frac_bits) {
@@ -11,8 +13,10 @@ std::array<int64_t, 256> normalisation_table(const Normalisation& n, unsigned ac
     if (n.kind == Normalisation::Kind::kUnitRange) {
       t[static_cast<size_t>(v)] = (2 * v * one + 255) / 510;  // round half up of v * 2^Fa / 255, exactly
     } else {
-      const double x = (static_cast<double>(v) / 255.0 - n.mean) / n.std;
-      t[static_cast<size_t>(v)] = std::llround(std::ldexp(x, static_cast<int>(act_frac_bits)));
+      // mean and std enter in millionths, as the statement carries them.
+      t[static_cast<size_t>(v)] = training_mean_std_fixed(static_cast<uint32_t>(v), act_frac_bits,
+                                                          static_cast<uint32_t>(std::llround(n.mean * 1e6)),
+                                                          static_cast<uint32_t>(std::llround(n.std * 1e6)));
     }
   }
   return t;
@@ -23,12 +27,9 @@ ExpTables exp_tables(unsigned act_frac_bits, unsigned exp_frac_bits) {
   const size_t n = size_t{1} << kLimbBits;
   t.lo.resize(n);
   t.hi.resize(n);
-  const double out_scale = std::ldexp(1.0, static_cast<int>(exp_frac_bits));
-  const double in_scale = std::ldexp(1.0, -static_cast<int>(act_frac_bits));
   for (size_t i = 0; i < n; ++i) {
-    const double d = static_cast<double>(i);
-    t.lo[i] = std::llround(out_scale * std::exp(-d * in_scale));
-    t.hi[i] = std::llround(out_scale * std::exp(-d * static_cast<double>(n) * in_scale));
+    t.lo[i] = training_exp_fixed(i, act_frac_bits, exp_frac_bits);
+    t.hi[i] = training_exp_fixed(uint64_t{i} << kLimbBits, act_frac_bits, exp_frac_bits);
   }
   return t;
 }
