@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -30,8 +31,19 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
+fs::path scratch_root() {
+  return fs::temp_directory_path() / ("zkpot_train_checkpoint_test_" + std::to_string(::getpid()));
+}
+
+// Removes every run directory the tests made.
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override { fs::remove_all(scratch_root()); }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
 fs::path scratch_dir(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("zkpot_train_checkpoint_test_" + std::to_string(::getpid())) / name;
+  const fs::path p = scratch_root() / name;
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
