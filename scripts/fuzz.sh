@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each one for
-# the given number of seconds (default 12: five or six targets, 60-72 s) from a
+# the given number of seconds (default 12: seven targets, 84 s) from a
 # copy of its seed corpus.
 # Exits non-zero if any target finds a crash. Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
