@@ -19,28 +19,7 @@
 #include "formats/cbor_head.h"
 #include "verify_real_proofs.h"
 
-// Counts malloc-family calls too (libsodium, libcbor and libc allocate with
-// malloc, not operator new). Not under ASan, which owns malloc.
-#if !defined(__SANITIZE_ADDRESS__)
-#define ZKPOT_COUNT_MALLOC 1
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* malloc(size_t n) {
-  zkpot::testing::g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t m) {
-  zkpot::testing::g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_calloc(n, m);
-}
-void* realloc(void* p, size_t n) {
-  zkpot::testing::g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_realloc(p, n);
-}
-}
-#endif
+#include "malloc_interposer.h"
 
 namespace zkpot {
 namespace {
