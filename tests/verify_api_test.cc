@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "allocation_counter.h"
+#include "verify_streaming.h"
 #include "verify_test_files.h"
 
 #include "malloc_interposer.h"
@@ -40,25 +41,7 @@ struct Harness {
     return zkpot_verify_buffer(ctx, scratch.data(), scratch.size(), file.data(), file.size());
   }
   // Streaming, the way zkpot-verify reads a file.
-  zkpot_status stream(const Bytes& file) {
-    size_t head = 0;
-    zkpot_status s = zkpot_verify_begin(ctx, &head, file.data(), std::min<size_t>(file.size(), ZKPOT_MAX_HEAD_BYTES));
-    if (s != ZKPOT_CONTINUE) return s;
-    size_t pos = head;
-    for (uint64_t i = 0; i < zkpot_segment_count(ctx); ++i) {
-      size_t item = 0;
-      const unsigned char* at = file.data() + pos;
-      const size_t left = file.size() - pos;
-      if (zkpot_next_segment_size(ctx, &item, at, left) != ZKPOT_CONTINUE) item = left;
-      item = std::min(item, left);
-      s = zkpot_verify_segment(ctx, scratch.data(), scratch.size(), at, item);
-      if (s != ZKPOT_CONTINUE) return s;
-      pos += item;
-    }
-    s = zkpot_verify_end(ctx);
-    if (s == ZKPOT_VALID && pos != file.size()) return ZKPOT_MALFORMED;
-    return s;
-  }
+  zkpot_status stream(const Bytes& file) { return testing::verify_streaming(ctx, scratch.data(), scratch.size(), file); }
   std::string field() const { return zkpot_result_field(ctx); }
   std::string check() const { return zkpot_result_check(ctx); }
 };

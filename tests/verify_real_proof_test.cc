@@ -18,6 +18,7 @@
 #include "common/training_verifier.h"
 #include "formats/cbor_head.h"
 #include "verify_real_proofs.h"
+#include "verify_streaming.h"
 
 #include "malloc_interposer.h"
 
@@ -65,25 +66,7 @@ struct Verifier {
   }
   // The streaming API the way zkpot-verify reads a file.
   zkpot_status stream(const Bytes& file) {
-    size_t head = 0;
-    zkpot_status s = zkpot_verify_begin(ctx, &head, file.data(), std::min<size_t>(file.size(), ZKPOT_MAX_HEAD_BYTES));
-    if (s != ZKPOT_CONTINUE) return s;
-    size_t needed = 0;
-    if (zkpot_scratch_size(ctx, &needed) != ZKPOT_VALID || needed > scratch.size()) return ZKPOT_INTERNAL_ERROR;
-    size_t pos = head;
-    for (uint64_t i = 0; i < zkpot_segment_count(ctx); ++i) {
-      size_t item = 0;
-      const unsigned char* at = file.data() + pos;
-      const size_t left = file.size() - pos;
-      if (zkpot_next_segment_size(ctx, &item, at, left) != ZKPOT_CONTINUE) item = left;
-      item = std::min(item, left);
-      s = zkpot_verify_segment(ctx, scratch.data(), scratch.size(), at, item);
-      if (s != ZKPOT_CONTINUE) return s;
-      pos += item;
-    }
-    s = zkpot_verify_end(ctx);
-    if (s == ZKPOT_VALID && pos != file.size()) return ZKPOT_MALFORMED;
-    return s;
+    return testing::verify_streaming(ctx, scratch.data(), scratch.size(), file, /*check_scratch=*/true);
   }
 };
 
