@@ -115,6 +115,20 @@ TrainingCommitment commit_dataset_from_seed(TrainingParameterSet ps, const forma
   return commit_training_dataset(ps, data, rng);
 }
 
+DatasetCommitmentInfo commit_dataset(TrainingParameterSet ps, const formats::LabelledImages& data,
+                                     const RandomnessSeed* hiding_seed, RandomnessSeed* seed) {
+  DatasetCommitmentInfo info;
+  info.parameter_set = ps;
+  info.hiding = hiding_seed != nullptr;
+  info.rows = data.count;
+  info.columns = data.pixels_per_image();
+  info.classes = dataset_classes(data);
+  info.content = dataset_content_digest(data);
+  *seed = hiding_seed != nullptr ? *hiding_seed : public_dataset_seed(info.content);
+  info.commitment = commit_dataset_from_seed(ps, data, *seed).digest;
+  return info;
+}
+
 void write_dataset_commitment_file(const std::filesystem::path& file, const DatasetCommitmentInfo& info,
                                    const RandomnessSeed& seed) {
   std::ostringstream pub;

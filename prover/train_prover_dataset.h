@@ -44,6 +44,12 @@ RandomnessSeed public_dataset_seed(const TrainingDigest& content);
 TrainingCommitment commit_dataset_from_seed(TrainingParameterSet ps, const formats::LabelledImages& data,
                                             const RandomnessSeed& seed);
 
+// Commits data under ps and describes it: a public commitment (randomness
+// from the content digest) when hiding_seed is null, else a hiding one with
+// *hiding_seed. Every field of the result is set; *seed receives the seed used.
+DatasetCommitmentInfo commit_dataset(TrainingParameterSet ps, const formats::LabelledImages& data,
+                                     const RandomnessSeed* hiding_seed, RandomnessSeed* seed);
+
 // Writes FILE (and, when info.hiding, FILE.private holding seed and content
 // digest, mode 0600) atomically.
 void write_dataset_commitment_file(const std::filesystem::path& file, const DatasetCommitmentInfo& info,

@@ -55,24 +55,18 @@ struct CommitOptions {
 int run_commit_dataset(const CommitOptions& o) {
   if (o.public_data == o.hiding) throw std::invalid_argument("give exactly one of --public and --hiding");
   const formats::LabelledImages data = load_training_dataset(o.data, o.rows);
-  DatasetCommitmentInfo info;
-  info.parameter_set = o.test_params ? TrainingParameterSet::kTestOnly : TrainingParameterSet::kProduction;
-  info.hiding = o.hiding;
-  info.rows = data.count;
-  info.columns = data.pixels_per_image();
-  info.classes = dataset_classes(data);
-  info.content = dataset_content_digest(data);
-  RandomnessSeed seed{};
+  RandomnessSeed fresh{};
   if (o.hiding) {
     ProverRng os;
-    os.fill(seed.data(), seed.size());
-  } else {
-    seed = public_dataset_seed(info.content);
+    os.fill(fresh.data(), fresh.size());
   }
   std::printf("committing %zu rows of %zu pixels (%s)...\n", data.count, data.pixels_per_image(),
               o.hiding ? "hiding" : "public, deterministic");
   std::fflush(stdout);
-  info.commitment = commit_dataset_from_seed(info.parameter_set, data, seed).digest;
+  RandomnessSeed seed{};
+  const DatasetCommitmentInfo info =
+      commit_dataset(o.test_params ? TrainingParameterSet::kTestOnly : TrainingParameterSet::kProduction, data,
+                     o.hiding ? &fresh : nullptr, &seed);
   write_dataset_commitment_file(o.out, info, seed);
   std::printf("dataset commitment %s written to %s%s\n", hex(info.commitment).c_str(), o.out.c_str(),
               o.hiding ? (" (keep " + o.out + ".private secret)").c_str() : "");
