@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "formats/csv_dataset.h"
+#include "formats/hex.h"
 #include "formats/idx.h"
 #include "prover/proof_file.h"
 
@@ -19,30 +20,8 @@ namespace {
 constexpr std::string_view kPublicHeader = "zkpot dataset commitment v1";
 constexpr std::string_view kPrivateHeader = "zkpot dataset commitment secret v1";
 
-std::string hex(std::span<const uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (uint8_t x : b) {
-    s.push_back(d[x >> 4]);
-    s.push_back(d[x & 15]);
-  }
-  return s;
-}
-
-bool unhex(std::string_view s, std::span<uint8_t> out) {
-  if (s.size() != 2 * out.size()) return false;
-  auto v = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int h = v(s[2 * i]), l = v(s[2 * i + 1]);
-    if (h < 0 || l < 0) return false;
-    out[i] = static_cast<uint8_t>(h * 16 + l);
-  }
-  return true;
-}
+using formats::from_hex;
+using formats::to_hex;
 
 void write_text(const std::filesystem::path& p, const std::string& text, unsigned mode) {
   write_file_atomically(p, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()), mode);
@@ -83,7 +62,7 @@ uint64_t number(const std::filesystem::path& p, const std::string& v, const char
 }
 
 void digest_field(const std::filesystem::path& p, const std::string& v, const char* key, std::span<uint8_t> out) {
-  if (!unhex(v, out)) throw std::runtime_error(p.string() + ": " + key + " is not 64 lowercase hex digits");
+  if (!from_hex(v, out)) throw std::runtime_error(p.string() + ": " + key + " is not 64 lowercase hex digits");
 }
 
 std::filesystem::path private_path(const std::filesystem::path& file) { return file.string() + ".private"; }
@@ -139,14 +118,14 @@ void write_dataset_commitment_file(const std::filesystem::path& file, const Data
       << "columns " << info.columns << "\n"
       << "classes " << info.classes << "\n";
   // A hiding commitment must not publish a plain hash of the data (it would confirm a guess).
-  if (!info.hiding) pub << "content " << hex(info.content) << "\n";
-  pub << "commitment " << hex(info.commitment) << "\n";
+  if (!info.hiding) pub << "content " << to_hex(info.content) << "\n";
+  pub << "commitment " << to_hex(info.commitment) << "\n";
   if (info.hiding) {
     std::ostringstream priv;
     priv << kPrivateHeader << "\n"
-         << "seed " << hex(seed) << "\n"
-         << "content " << hex(info.content) << "\n"
-         << "commitment " << hex(info.commitment) << "\n";
+         << "seed " << to_hex(seed) << "\n"
+         << "content " << to_hex(info.content) << "\n"
+         << "commitment " << to_hex(info.commitment) << "\n";
     write_text(private_path(file), priv.str(), 0600);
   }
   write_text(file, pub.str(), 0644);

@@ -12,6 +12,7 @@
 #include <exception>
 #include <string>
 
+#include "formats/hex.h"
 #include "prover/rng.h"
 #include "prover/train_prover.h"
 #include "prover/train_prover_dataset.h"
@@ -21,15 +22,7 @@ namespace {
 
 using namespace zkpot;
 
-std::string hex(std::span<const uint8_t> b) {
-  std::string s;
-  char buf[3];
-  for (uint8_t x : b) {
-    std::snprintf(buf, sizeof buf, "%02x", x);
-    s += buf;
-  }
-  return s;
-}
+using formats::to_hex;
 
 void print_line(const std::string& s) {
   std::printf("%s\n", s.c_str());
@@ -68,7 +61,7 @@ int run_commit_dataset(const CommitOptions& o) {
       commit_dataset(o.test_params ? TrainingParameterSet::kTestOnly : TrainingParameterSet::kProduction, data,
                      o.hiding ? &fresh : nullptr, &seed);
   write_dataset_commitment_file(o.out, info, seed);
-  std::printf("dataset commitment %s written to %s%s\n", hex(info.commitment).c_str(), o.out.c_str(),
+  std::printf("dataset commitment %s written to %s%s\n", to_hex(info.commitment).c_str(), o.out.c_str(),
               o.hiding ? (" (keep " + o.out + ".private secret)").c_str() : "");
   return 0;
 }
@@ -120,7 +113,7 @@ int main(int argc, char** argv) {
     if (r.finished)
       std::printf("done: %llu steps proven in %s/proof.zkp; final weight commitment %s\n",
                   static_cast<unsigned long long>(r.steps_proven), o.out.c_str(),
-                  hex(r.final_weight_commitment).c_str());
+                  to_hex(r.final_weight_commitment).c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "zkpot-prove: %s\n", e.what());
