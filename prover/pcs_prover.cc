@@ -609,7 +609,7 @@ struct PcsProver::State {
   std::array<uint64_t, kPcsMaxSlots> offsets{};
   std::vector<F> masks;  // G
   Oracle main0, helper0;
-  std::optional<ProverRng> salt_rng;  // salts of the per-opening trees
+  std::optional<ProverRng> salt_rng;  // default randomness of openings (salts of their round trees)
 
   // f^ = stacked slots + sum_w g_w(window bits), block [begin, begin + len).
   void fill_main(uint64_t begin, size_t len, F* out) const {
@@ -756,11 +756,22 @@ GlExt3 PcsProver::evaluate(uint32_t slot, std::span<const E> point) const {
 PcsProof<Goldilocks, GlExt3> PcsProver::open(Transcript<>& t, std::span<const PcsClaim<E>> claims,
                                              const PcsCheat& cheat) {
   TranscriptChallenger ch(t);
-  return open(ch, claims, cheat);
+  return open(ch, claims, *s_->salt_rng, cheat);
 }
 
 PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const PcsClaim<E>> claims,
                                              const PcsCheat& cheat) {
+  return open(ch, claims, *s_->salt_rng, cheat);
+}
+
+PcsProof<Goldilocks, GlExt3> PcsProver::open(Transcript<>& t, std::span<const PcsClaim<E>> claims,
+                                             ProverRng& opening_rng, const PcsCheat& cheat) {
+  TranscriptChallenger ch(t);
+  return open(ch, claims, opening_rng, cheat);
+}
+
+PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const PcsClaim<E>> claims,
+                                             ProverRng& opening_rng, const PcsCheat& cheat) {
   State& st = *s_;
   const PcsLayout& L = st.layout;
   const uint32_t m = L.main.spec.num_vars;
@@ -813,7 +824,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
       override_point = cheat.weight_point_for_claim0;
       for (size_t v = override_point.size(); v < m; ++v) override_point.push_back(full[0][v]);
     }
-    whir_prove(ch, L.main, st.main0, st.main_source(), std::move(cons), proof, zk ? &*st.salt_rng : nullptr, cheat,
+    whir_prove(ch, L.main, st.main0, st.main_source(), std::move(cons), proof, zk ? &opening_rng : nullptr, cheat,
                override_point, st.com.main_ood);
   }
   if (zk) {
@@ -832,7 +843,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
       }
     PcsCheat helper_cheat = cheat;
     helper_cheat.corrupt_final_polynomial = false;
-    whir_prove(ch, L.helper, st.helper0, st.helper_source(), std::move(cons), proof, &*st.salt_rng, helper_cheat, {},
+    whir_prove(ch, L.helper, st.helper0, st.helper_source(), std::move(cons), proof, &opening_rng, helper_cheat, {},
                0);
   }
   return proof;

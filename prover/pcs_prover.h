@@ -131,9 +131,20 @@ class PcsProver {
   static uint32_t stacked_vars(std::span<const uint32_t> slot_vars);
 
   // Proves the claims (each P_slot(point) = value). Throws std::invalid_argument
-  // on a false claim unless cheat.skip_self_checks.
+  // on a false claim unless cheat.skip_self_checks. The opening's own
+  // randomness (salts of its round trees) comes from the commitment's stream,
+  // seeded at commit: safe while this object makes every opening of the
+  // commitment. A prover that rebuilds the commitment (a resumed run) and
+  // opens it again must pass each opening its own randomness instead
+  // (docs/PROTOCOL.md §9.4, §12.9).
   PcsProof<F, E> open(Transcript<>& t, std::span<const PcsClaim<E>> claims, const PcsCheat& cheat = {});
   PcsProof<F, E> open(PcsChallenger& ch, std::span<const PcsClaim<E>> claims, const PcsCheat& cheat = {});
+  // The same, drawing every random value of this opening from opening_rng
+  // (nothing from the commitment's stream): one rng per opening, never shared.
+  PcsProof<F, E> open(Transcript<>& t, std::span<const PcsClaim<E>> claims, ProverRng& opening_rng,
+                      const PcsCheat& cheat = {});
+  PcsProof<F, E> open(PcsChallenger& ch, std::span<const PcsClaim<E>> claims, ProverRng& opening_rng,
+                      const PcsCheat& cheat = {});
 
   // The value of slot `slot` at point (for callers that need the claim values).
   E evaluate(uint32_t slot, std::span<const E> point) const;

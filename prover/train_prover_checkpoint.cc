@@ -187,4 +187,12 @@ ProverRng derived_prover_rng(const std::array<uint8_t, 32>& secret, std::string_
   return ProverRng::from_seed(st.finalize());
 }
 
+ProverRng segment_opening_rng(const std::array<uint8_t, 32>& secret, uint64_t segment_begin, uint64_t k) {
+  // A segment opens T stacks, T + 1 weight commitments and the dataset.
+  static_assert(2 * kTrainingMaxSegmentSteps + 2 <= 256, "openings per segment must fit 8 bits");
+  if (k >= 256 || segment_begin >= (uint64_t{1} << 56))
+    throw std::invalid_argument("prover randomness: opening index out of range");
+  return derived_prover_rng(secret, "pcs-opening", (segment_begin << 8) | k);
+}
+
 }  // namespace zkpot

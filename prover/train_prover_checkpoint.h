@@ -68,4 +68,12 @@ TrainCheckpoint read_checkpoint(const std::filesystem::path& run_dir);
 // because `secret` is (fresh OS randomness per run).
 ProverRng derived_prover_rng(const std::array<uint8_t, 32>& secret, std::string_view purpose, uint64_t index);
 
+// The randomness of one PCS opening: the k-th opening (close()'s order) of the
+// segment that starts at step segment_begin, purpose "pcs-opening", index
+// segment_begin * 2^8 + k (docs/PROTOCOL.md §12.9). A resumed run re-proves
+// the segment from its first step, so it gets the seeds the uninterrupted run
+// used; distinct openings of a run get distinct indices. Throws if k >= 2^8
+// or segment_begin >= 2^56.
+ProverRng segment_opening_rng(const std::array<uint8_t, 32>& secret, uint64_t segment_begin, uint64_t k);
+
 }  // namespace zkpot

@@ -178,6 +178,14 @@ class BasicTrainingSegmentProver {
   void set_weight_commitment_rng(std::function<ProverRng(uint64_t t)> rng_of_step) {
     weight_rng_ = std::move(rng_of_step);
   }
+  // Where the randomness of the segment's k-th opening comes from (k in close()'s
+  // order: steps' stacks, W^a..W^b, the dataset). Default: each commitment's
+  // own stream, safe while one prover object makes all of a commitment's
+  // openings. A resumed run rebuilds W^a and the dataset, so it passes a seed
+  // per opening (docs/PROTOCOL.md §12.9).
+  void set_opening_rng(std::function<ProverRng(uint64_t k)> rng_of_opening) {
+    opening_rng_ = std::move(rng_of_opening);
+  }
 
   const TrainingCommitment& last_weights() const { return weights_.back(); }
   uint64_t t_end() const { return t_begin_ + steps_.size(); }
@@ -212,6 +220,7 @@ class BasicTrainingSegmentProver {
   std::vector<std::vector<PendingClaim<E>>> w_claims_;       // per weight commitment
   std::vector<PendingClaim<E>> dataset_claims_;
   std::function<ProverRng(uint64_t)> weight_rng_;
+  std::function<ProverRng(uint64_t)> opening_rng_;
 };
 
 // ---- The prover's role in the shared script ---------------------------------
@@ -707,10 +716,12 @@ namespace training_prover_detail {
 
 // Batches the claims on one commitment (mirroring verify_claim_batching) and
 // opens it; appends the batching values to `values`. A claim whose block of
-// trailing coordinates is boolean only touches that block of W.
+// trailing coordinates is boolean only touches that block of W. The opening
+// draws its randomness from opening_rng, or from the commitment's stream if null.
 template <bool kSelfChecks>
 PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& com,
-                                    const std::vector<PendingClaim<GlExt3>>& claims, std::vector<GlExt3>* values) {
+                                    const std::vector<PendingClaim<GlExt3>>& claims, std::vector<GlExt3>* values,
+                                    ProverRng* opening_rng) {
   using E = GlExt3;
   ClaimAccumulator<E> acc(claims.size());
   for (const auto& c : claims)
@@ -764,7 +775,7 @@ PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& c
   for (const auto& c : reduced) pcs_claims.push_back(PcsClaim<E>{static_cast<uint32_t>(c.handle().id), c.point(), c.value()});
   PcsCheat cheat;
   cheat.skip_self_checks = !kSelfChecks;
-  return com.pcs->open(t, pcs_claims, cheat);
+  return opening_rng ? com.pcs->open(t, pcs_claims, *opening_rng, cheat) : com.pcs->open(t, pcs_claims, cheat);
 }
 
 inline void write_opening(CborWriter& w, const PcsProof<Gl, GlExt3>& p) {
@@ -846,11 +857,14 @@ std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
 
   std::vector<PcsProof<Gl, E>> openings;
   constexpr bool kChecks = Hooks::self_checks();
-  for (uint32_t i = 0; i < T; ++i)
-    openings.push_back(batch_and_open<kChecks>(t_, steps_[i].stack, steps_[i].stack_claims, &close_values));
-  for (uint32_t i = 0; i <= T; ++i)
-    openings.push_back(batch_and_open<kChecks>(t_, weights_[i], w_claims_[i], &close_values));
-  openings.push_back(batch_and_open<kChecks>(t_, dataset_, dataset_claims_, &close_values));
+  auto open = [&](const TrainingCommitment& com, const std::vector<PendingClaim<E>>& claims) {
+    if (!opening_rng_) return batch_and_open<kChecks>(t_, com, claims, &close_values, nullptr);
+    ProverRng r = opening_rng_(openings.size());
+    return batch_and_open<kChecks>(t_, com, claims, &close_values, &r);
+  };
+  for (uint32_t i = 0; i < T; ++i) openings.push_back(open(steps_[i].stack, steps_[i].stack_claims));
+  for (uint32_t i = 0; i <= T; ++i) openings.push_back(open(weights_[i], w_claims_[i]));
+  openings.push_back(open(dataset_, dataset_claims_));
 
   std::vector<uint8_t> out;
   CborWriter w(&out);

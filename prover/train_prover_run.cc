@@ -186,6 +186,7 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
     ProverRng segment_rng = derived_prover_rng(secret, "segment", a);
     TrainingSegmentProver prover(setup, run_digest, dataset, data, a, b, std::move(weights), segment_rng);
     prover.set_weight_commitment_rng(weight_rng);
+    prover.set_opening_rng([secret, a](uint64_t k) { return segment_opening_rng(secret, a, k); });
     for (uint64_t t = a; t < b; ++t) {
       TrainStepReport rep;
       auto start = std::chrono::steady_clock::now();

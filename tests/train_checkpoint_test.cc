@@ -9,13 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "common/pcs_params.h"
+#include "common/training_segment.h"
 #include "common/training_verifier.h"
+#include "formats/cbor_reader.h"
 #include "formats/envelope.h"
 #include "formats/idx.h"
 #include "formats/training_statement_setup.h"
@@ -112,6 +118,72 @@ Bytes file_bytes(const fs::path& p) { return formats::read_file_bounded(p.string
   return ::testing::AssertionSuccess();
 }
 
+// One segment map's parts for the salt check: W^a's encoding (key 3) and the
+// salts of each opening (key 7, each opening's key 5), 32 bytes each
+// (docs/FORMAT.md "Training segment").
+struct SegmentSalts {
+  Bytes weights_in;
+  std::vector<std::vector<std::array<uint8_t, 32>>> salts;  // per opening
+};
+
+::testing::AssertionResult read_segment_salts(std::span<const uint8_t> seg, SegmentSalts* out) {
+  CborReader r(seg, kSegmentLimits);
+  uint64_t pairs = 0, key = 0, n = 0;
+  if (!r.read_map(&pairs).is_ok()) return ::testing::AssertionFailure() << "segment is not a map";
+  for (uint64_t i = 0; i < pairs; ++i) {
+    if (!r.read_uint(&key).is_ok()) return ::testing::AssertionFailure() << "segment key";
+    std::span<const uint8_t> b;
+    if (key == kSegKeyWeightsIn) {
+      if (!r.read_bytes(&b).is_ok()) return ::testing::AssertionFailure() << "weights in";
+      out->weights_in.assign(b.begin(), b.end());
+    } else if (key == kSegKeyOpenings) {
+      if (!r.read_array(&n).is_ok()) return ::testing::AssertionFailure() << "openings";
+      for (uint64_t o = 0; o < n; ++o) {
+        uint64_t op = 0;
+        if (!r.read_map(&op).is_ok()) return ::testing::AssertionFailure() << "opening";
+        out->salts.emplace_back();
+        for (uint64_t j = 0; j < op; ++j) {
+          if (!r.read_uint(&key).is_ok()) return ::testing::AssertionFailure() << "opening key";
+          if (key != kOpenKeySalts) {
+            if (!r.skip_item().is_ok()) return ::testing::AssertionFailure() << "opening item";
+            continue;
+          }
+          if (!r.read_bytes(&b).is_ok() || b.size() % 32 != 0) return ::testing::AssertionFailure() << "salts";
+          for (size_t k = 0; k < b.size(); k += 32) {
+            std::array<uint8_t, 32> salt;
+            std::copy(b.begin() + k, b.begin() + k + 32, salt.begin());
+            out->salts.back().push_back(salt);
+          }
+        }
+      }
+    } else if (!r.skip_item().is_ok()) {
+      return ::testing::AssertionFailure() << "segment item";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The salts of the round trees an opening of a commitment with this layout
+// commits itself (round 0's belong to the commitment's own tree, shared by
+// all its openings and counted in docs/PROTOCOL.md §9.4).
+std::vector<std::array<uint8_t, 32>> round_tree_salts(const PcsLayout& L,
+                                                     const std::vector<std::array<uint8_t, 32>>& salts) {
+  std::vector<std::array<uint8_t, 32>> out;
+  size_t pos = 0;
+  for (const WhirSchedule* s : {&L.main, &L.helper})
+    for (uint32_t j = 0; j < s->num_rounds; ++j) {
+      const size_t q = s->rounds[j].queries;
+      if (pos + q > salts.size()) {
+        ADD_FAILURE() << "fewer salts than the schedule's queries";
+        return {};
+      }
+      if (j > 0) out.insert(out.end(), salts.begin() + pos, salts.begin() + pos + q);
+      pos += q;
+    }
+  EXPECT_EQ(pos, salts.size());
+  return out;
+}
+
 TEST(TrainCheckpoint, EncodingRoundTripsAndDetectsDamage) {
   TrainCheckpoint c;
   c.flags.data = "/d";
@@ -187,18 +259,72 @@ TEST(TrainResume, ResumedRunEqualsUninterruptedRun) {
     EXPECT_TRUE(proof_verifies(r));
     EXPECT_EQ(rest.final_weight_commitment, whole.final_weight_commitment);
     EXPECT_EQ(rest.model, whole.model);
-    // Same statement (final weight commitment included) and the same segments
-    // up to the resume point; after it the boundary commitment's opening salts
-    // restart (docs/PROTOCOL.md §12.9), so only a resume from step 0 repeats every byte.
+    // Every opening draws its seed from (secret, segment start, its place in
+    // the segment), not from a commitment's stream, so the resumed run's
+    // re-opening of the rebuilt W^a (and of the rebuilt dataset commitment) is
+    // the uninterrupted run's, byte for byte (docs/PROTOCOL.md §12.9).
     const ProofFileContents a = read_proof_file(dir / "whole"), b = read_proof_file(r);
     EXPECT_EQ(b.statement_bytes, a.statement_bytes);
     ASSERT_EQ(b.segments.size(), a.segments.size());
-    for (size_t i = 0; i < part.steps_proven / 2; ++i) EXPECT_EQ(b.segments[i], a.segments[i]) << "segment " << i;
-    if (part.steps_proven == 0) {
-      EXPECT_EQ(file_bytes(proof_path(r)), expect);
-    }
+    for (size_t i = 0; i < a.segments.size(); ++i) EXPECT_EQ(b.segments[i], a.segments[i]) << "segment " << i;
+    EXPECT_EQ(file_bytes(proof_path(r)), expect);
     EXPECT_THROW(run(o), std::invalid_argument);  // complete: nothing to resume
   }
+}
+
+// W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The
+// resumed run (stopped at step 3) rebuilt W^2 from the secret; still, the
+// round trees of its two openings share no salt (the bug of a restarted
+// commitment stream, docs/PROTOCOL.md §12.9).
+TEST(TrainResume, BoundaryWeightsReopenedWithFreshSalts) {
+  const fs::path dir = scratch_dir("salts");
+  const std::string data = write_csv(dir);
+  const fs::path r = dir / "run";
+  TrainRunOptions o = small_run(data, r);
+  o.stop_after = 3;
+  run(o);
+  o.stop_after = 0;
+  o.resume = true;
+  ASSERT_TRUE(run(o).finished);
+  const ProofFileContents pf = read_proof_file(r);
+  ASSERT_EQ(pf.segments.size(), 3u);
+  SegmentSalts s0, s1;
+  ASSERT_TRUE(read_segment_salts(pf.segments[0], &s0));
+  ASSERT_TRUE(read_segment_salts(pf.segments[1], &s1));
+  // Segment [0,2): stacks 0,1, then W^0, W^1, W^2; segment [2,4): stacks 2,3, then W^2.
+  ASSERT_EQ(s0.salts.size(), 6u);
+  ASSERT_EQ(s1.salts.size(), 6u);
+  PcsCommitment<GlExt3> w2;
+  ASSERT_TRUE(decode_training_commitment(s1.weights_in, &w2));
+  const PcsLayout layout =
+      pcs_layout(training_pcs_params(TrainingParameterSet::kTestOnly),
+                 training_slots_vars(std::span<const uint8_t>(w2.slot_vars.data(), w2.num_slots)));
+  ASSERT_EQ(pcs_layout_digest(layout), w2.layout_digest);
+  ASSERT_GE(layout.main.num_rounds, 2u) << "no round trees to compare";
+  const auto first = round_tree_salts(layout, s0.salts[4]);
+  const auto second = round_tree_salts(layout, s1.salts[2]);
+  ASSERT_FALSE(first.empty());
+  ASSERT_EQ(first.size(), second.size());
+  for (const auto& salt : second) EXPECT_EQ(std::count(first.begin(), first.end(), salt), 0);
+}
+
+// Distinct openings of a run get distinct seeds; indices out of range are refused.
+TEST(TrainResume, OpeningSeedsAreDistinctPerSegmentAndPlace) {
+  std::array<uint8_t, 32> secret{};
+  secret[0] = 9;
+  std::set<uint64_t> firsts;
+  size_t n = 0;
+  for (uint64_t a : {uint64_t{0}, uint64_t{1}, uint64_t{2}, uint64_t{64}, uint64_t{65}, uint64_t{256}})
+    for (uint64_t k = 0; k < 2 * kTrainingMaxSegmentSteps + 2; ++k, ++n) firsts.insert(segment_opening_rng(secret, a, k).next_u64());
+  EXPECT_EQ(firsts.size(), n);
+  // Not the other purposes' streams either.
+  EXPECT_EQ(firsts.count(derived_prover_rng(secret, "weights", 2).next_u64()), 0u);
+  EXPECT_EQ(firsts.count(derived_prover_rng(secret, "segment", 0).next_u64()), 0u);
+  std::array<uint8_t, 32> other = secret;
+  other[1] = 1;
+  EXPECT_NE(segment_opening_rng(secret, 0, 0).next_u64(), segment_opening_rng(other, 0, 0).next_u64());
+  EXPECT_THROW(segment_opening_rng(secret, 0, 256), std::invalid_argument);
+  EXPECT_THROW(segment_opening_rng(secret, uint64_t{1} << 56, 0), std::invalid_argument);
 }
 
 // With OS randomness (no secret given) the commitments are random, and so is
@@ -254,6 +380,7 @@ TEST(TrainResume, ProofAheadOfCheckpointIsCaughtUp) {
   const TrainRunResult whole = run(small_run(data, dir / "whole"));
   EXPECT_EQ(rest.final_weight_commitment, whole.final_weight_commitment);
   EXPECT_EQ(read_proof_file(r).statement_bytes, read_proof_file(dir / "whole").statement_bytes);
+  EXPECT_EQ(file_bytes(proof_path(r)), file_bytes(proof_path(dir / "whole")));
 }
 
 TEST(TrainResume, RefusesOtherFlagsMissingOrDamagedState) {
