@@ -22,5 +22,5 @@ cmake --preset sanitize -G Ninja >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
 
-echo "== libFuzzer targets (clang), ${ZKPOT_FUZZ_SECONDS:-12} s each"
-bash scripts/fuzz.sh "${ZKPOT_FUZZ_SECONDS:-12}"
+echo "== libFuzzer targets (clang), ${ZKPOT_FUZZ_SECONDS:-10} s each"
+bash scripts/fuzz.sh "${ZKPOT_FUZZ_SECONDS:-10}"
