@@ -28,6 +28,7 @@ inline constexpr std::string_view kStatement = "zkpot/statement";
 inline constexpr std::string_view kRun = "zkpot/run";
 inline constexpr std::string_view kProofOfWork = "zkpot/pow";
 inline constexpr std::string_view kDataset = "zkpot/dataset";
+inline constexpr std::string_view kLookupColumn = "zkpot/lut-col";
 }  // namespace personal
 
 class Blake2b256 {

@@ -86,6 +86,12 @@ struct LookupTable {
   uint32_t num_columns = 0;
   std::array<std::span<const F>, kMaxLookupColumns> columns{};
 
+  // Optional, for a caller that uses one table many times: bit l of
+  // digest_mask says column_digests[l] holds logup_column_digest of column l,
+  // which the statement then absorbs without hashing the column again.
+  std::array<std::array<uint8_t, 32>, kMaxLookupColumns> column_digests{};
+  uint32_t digest_mask = 0;
+
   static LookupTable range(uint32_t log_size) {
     LookupTable t;
     t.log_size = log_size;
@@ -259,12 +265,85 @@ E streaming_mle(std::span<const F> values, std::span<const E> z) {
   return stack[0];
 }
 
+// The MLE of 2^|z| base-field values at z: sum_i v_i eq(z, i), as
+// sum_h eq(z_hi, h) sum_lo v_(h,lo) eq(z_lo, lo) with the eq table of the low
+// (up to 8) variables on the stack: one extension-by-base product per nonzero
+// entry (public tables are often mostly zero), the high variables folded by
+// streaming_mle's counter. O(2^|z|) time, O(|z|) memory, same value.
+template <class E, class F>
+E base_table_mle(std::span<const F> values, std::span<const E> z) {
+  constexpr uint32_t kLowMax = 8;
+  const uint32_t low = static_cast<uint32_t>(z.size() < kLowMax ? z.size() : kLowMax);
+  const size_t block = size_t{1} << low;
+  if (values.size() != (z.size() >= 64 ? 0 : size_t{1} << z.size()) || values.size() < block)
+    return streaming_mle<E, F>(values, z);
+  std::array<E, size_t{1} << kLowMax> eq_low;
+  eq_low[0] = E::one();
+  for (uint32_t j = 0; j < low; ++j) {  // bit j of the index is variable j
+    const size_t half = size_t{1} << j;
+    for (size_t i = 0; i < half; ++i) {
+      eq_low[i + half] = eq_low[i] * z[j];
+      eq_low[i] = eq_low[i] - eq_low[i + half];
+    }
+  }
+  // Inner sums per block, then the counter fold over the high variables.
+  std::array<E, kMaxClaimVariables + 1> stack{};
+  std::array<uint32_t, kMaxClaimVariables + 1> level{};
+  size_t top = 0;
+  for (size_t b = 0; b < values.size(); b += block) {
+    E cur = E::zero();
+    for (size_t i = 0; i < block; ++i)
+      if (!values[b + i].is_zero()) cur += eq_low[i] * values[b + i];
+    uint32_t l = low;
+    while (top > 0 && level[top - 1] == l) {
+      const E& lo = stack[top - 1];
+      cur = lo + z[l] * (cur - lo);
+      --top;
+      ++l;
+    }
+    stack[top] = cur;
+    level[top] = l;
+    ++top;
+  }
+  return stack[0];
+}
+
+// The digest an explicit table column is absorbed as (docs/PROTOCOL.md §5.2):
+// H under "zkpot/lut-col" of LE64(length) and the encoded values.
+template <class H, class F>
+std::array<uint8_t, 32> logup_column_digest(std::span<const F> values) {
+  static_assert(H::kDigestBytes == 32, "table digests are 32 bytes");
+  typename H::State st(personal::kLookupColumn);
+  st.update_u64(values.size());
+  constexpr size_t kChunk = 64;
+  uint8_t buf[kChunk * F::kEncodedBytes];
+  for (size_t i = 0; i < values.size(); i += kChunk) {
+    const size_t n = values.size() - i < kChunk ? values.size() - i : kChunk;
+    for (size_t j = 0; j < n; ++j) values[i + j].encode(buf + j * F::kEncodedBytes);
+    st.update(buf, n * F::kEncodedBytes);
+  }
+  const typename H::Digest d = st.finalize();
+  std::array<uint8_t, 32> out;
+  for (size_t i = 0; i < 32; ++i) out[i] = d[i];
+  return out;
+}
+
+// Fills table.column_digests for every explicit column (see LookupTable).
+template <class H, class F>
+void logup_set_column_digests(LookupTable<F>& table) {
+  for (uint32_t l = 0; l < table.num_columns && l < kMaxLookupColumns; ++l) {
+    if (table.is_index_column(l)) continue;
+    table.column_digests[l] = logup_column_digest<H, F>(table.columns[l]);
+    table.digest_mask |= 1u << l;
+  }
+}
+
 // The table's compressed column at z: sum_l beta^l t~^l(z).
 template <class F, class E>
 E compressed_table_mle(const LookupTable<F>& t, const E& beta, std::span<const E> z) {
   E acc = E::zero(), pw = E::one();
   for (uint32_t l = 0; l < t.num_columns; ++l) {
-    const E col = t.is_index_column(l) ? index_column_mle<E>(z) : streaming_mle<E, F>(t.columns[l], z);
+    const E col = t.is_index_column(l) ? index_column_mle<E>(z) : base_table_mle<E, F>(t.columns[l], z);
     acc += pw * col;
     pw *= beta;
   }
@@ -302,8 +381,14 @@ void logup_absorb_statement(Transcript<H>& t, const LogupStatement<F>& st) {
   t.absorb_u64("logup.table.columns", st.table.num_columns);
   for (uint32_t l = 0; l < st.table.num_columns; ++l) {
     t.absorb_u64("logup.table.kind", st.table.is_index_column(l) ? 0 : 1);
-    if (!st.table.is_index_column(l))
-      t.absorb_fields("logup.table.values", st.table.columns[l].data(), st.table.columns[l].size());
+    if (!st.table.is_index_column(l)) {
+      // The column's digest (computed here unless the caller cached it), not
+      // its values: the same binding for 32 bytes instead of 2^k values.
+      const std::array<uint8_t, 32> d = ((st.table.digest_mask >> l) & 1)
+                                            ? st.table.column_digests[l]
+                                            : logup_column_digest<H, F>(st.table.columns[l]);
+      t.absorb_bytes("logup.table.digest", d.data(), d.size());
+    }
     t.absorb_u64("logup.witness.handle", st.witness[l].id);
   }
   t.absorb_u64("logup.multiplicities.handle", st.multiplicities.id);

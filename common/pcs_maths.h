@@ -45,14 +45,26 @@ template <class F, class E, class V>
 E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::span<const E> r, std::span<E> work) {
   const size_t n = size_t{1} << k;
   for (size_t i = 0; i < n; ++i) work[i] = E(leaf[i]);
-  const F half = F::from_u64(2).inverse();
+  const F half = F::from_u64((F::kModulus >> 1) + 1);  // (p + 1)/2 = 1/2, p odd
   F y_inv = y_inverse;
-  F zeta_inv = F::root_of_unity(k).inverse();  // primitive 2^level-th root, inverted
+  // zeta^-1 = zeta^(2^k - 1) = prod_{i<k} zeta^(2^i): k squarings, no inversion.
+  F zeta_inv = F::one(), z = F::root_of_unity(k);
+  for (unsigned i = 0; i < k; ++i, z = z.square()) zeta_inv *= z;
+  // Powers of the original zeta_inv, e < 2^(k-1): level L's zeta_inv is its
+  // 2^L-th power, so the level's zeta_inv^e is entry e·2^L (< 2^(k-1)).
+  constexpr unsigned kMaxLeafBits = 12;
+  F zpow[size_t{1} << (kMaxLeafBits - 1)];
+  const bool tabulate = k >= 1 && k <= kMaxLeafBits;
+  if (tabulate) {
+    zpow[0] = F::one();
+    for (size_t e = 1; e < n / 2; ++e) zpow[e] = zpow[e - 1] * zeta_inv;
+  }
   for (unsigned level = 0; level < k; ++level) {
     const size_t pairs = n >> (level + 1);
     const unsigned bits = k - level - 1;
     for (size_t i = 0; i < pairs; ++i) {
-      const F x_inv = y_inv * zeta_inv.pow(reverse_bits(i, bits));
+      const uint64_t e = reverse_bits(i, bits);
+      const F x_inv = y_inv * (tabulate ? zpow[e << level] : zeta_inv.pow(e));
       const E a = work[2 * i], b = work[2 * i + 1];
       work[i] = ((a + b) + r[level] * ((a - b) * x_inv)) * half;
     }
@@ -87,8 +99,7 @@ X pcs_pow2k(X x, unsigned j) {
 template <class E, class X>
 E pcs_univariate_eval(std::span<const E> coeffs, const X& x) {
   E acc = E::zero();
-  const E xe(x);
-  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * xe + coeffs[i];
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];  // E x F when x is in F
   return acc;
 }
 

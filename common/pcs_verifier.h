@@ -333,6 +333,22 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
   for (size_t i = 0; i < n_cons; ++i) {
     const PcsConstraint<F, E>& c = cons[i];
     E w = c.coeff, w0, w1;
+    if (c.kind != PcsConstraint<F, E>::kTableClaim) {
+      // Power weights w_j = (1 - x_j, x_j), x_j = x^(2^j): each bound factor is
+      // (1 - r) + x_j (2r - 1), and the final part is the univariate value of
+      // P_R at x^(2^(bound - start)) (w_j(0) + w_j(1) = 1), by Horner: the same
+      // value as the generic path below, with x in F where it is a query.
+      if (c.kind == PcsConstraint<F, E>::kPowBase) {
+        F x = c.base_x;
+        for (uint32_t v = c.start; v < bound; ++v, x = x * x) w *= (E::one() - r[v]) + (r[v] + r[v] - E::one()) * x;
+        total += w * pcs_univariate_eval<E, F>(final_coeffs, x);
+      } else {
+        E x = c.ext_x;
+        for (uint32_t v = c.start; v < bound; ++v, x = x * x) w *= (E::one() - r[v]) + (r[v] + r[v] - E::one()) * x;
+        total += w * pcs_univariate_eval<E, E>(final_coeffs, x);
+      }
+      continue;
+    }
     for (uint32_t v = c.start; v < bound; ++v) {
       c.factors(v - c.start, &w0, &w1);
       w *= w0 * (E::one() - r[v]) + w1 * r[v];

@@ -119,16 +119,36 @@ struct TrainingTables {
   std::span<const Gl> norm;    // 256
   std::span<const Gl> exp_hi;  // 2^16
   std::span<const Gl> exp_lo;  // 2^16
+  // logup_column_digest of each, computed once per segment rather than
+  // hashed again by every lookup that uses the table (docs/PROTOCOL.md §5.2).
+  std::array<uint8_t, 32> norm_digest{}, exp_hi_digest{}, exp_lo_digest{};
+
+  static TrainingTables over(std::span<const Gl> norm, std::span<const Gl> exp_hi, std::span<const Gl> exp_lo) {
+    TrainingTables t{norm, exp_hi, exp_lo};
+    t.norm_digest = logup_column_digest<Blake2b256, Gl>(norm);
+    t.exp_hi_digest = logup_column_digest<Blake2b256, Gl>(exp_hi);
+    t.exp_lo_digest = logup_column_digest<Blake2b256, Gl>(exp_lo);
+    return t;
+  }
+  // The function table (index, values) with its cached value digest.
+  static LookupTable<Gl> function_table(uint32_t log_size, std::span<const Gl> values,
+                                        const std::array<uint8_t, 32>& digest) {
+    LookupTable<Gl> t = LookupTable<Gl>::function(log_size, values);
+    t.column_digests[1] = digest;
+    t.digest_mask = 1u << 1;
+    return t;
+  }
 };
 
 inline void fill_training_tables(const TrainingSetup& s, std::span<Gl> norm, std::span<Gl> exp_hi,
                                  std::span<Gl> exp_lo) {
   for (size_t v = 0; v < norm.size(); ++v)
     norm[v] = Gl::from_i64(training_normalisation_value(s.normalisation, s.act_frac_bits, static_cast<int64_t>(v)));
-  for (size_t i = 0; i < exp_hi.size(); ++i) {
-    exp_hi[i] = Gl::from_i64(training_exp_value(s.act_frac_bits, s.exp_frac_bits, i, true));
-    exp_lo[i] = Gl::from_i64(training_exp_value(s.act_frac_bits, s.exp_frac_bits, i, false));
-  }
+  // training_exp_value(.., i, high) for every i, sharing work (common/training_tables.h).
+  training_exp_fill(16, s.act_frac_bits, s.exp_frac_bits, exp_hi.size(),
+                    [&](size_t i, int64_t v) { exp_hi[i] = Gl::from_i64(v); });
+  training_exp_fill(0, s.act_frac_bits, s.exp_frac_bits, exp_lo.size(),
+                    [&](size_t i, int64_t v) { exp_lo[i] = Gl::from_i64(v); });
 }
 
 #define ZKPOT_TRAINING_TRY(expr)                                          \
@@ -263,7 +283,7 @@ TrainingStatus run_training_step(Role& role, const TrainingSetup& s, const Train
     LogupStatement<Gl> st;
     st.num_vars = l.t(l.pixels).vars();
     st.num_lookups = uint64_t{s.inputs()} * B;  // transposed, the active columns are a prefix
-    st.table = LookupTable<Gl>::function(8, tables.norm);
+    st.table = TrainingTables::function_table(8, tables.norm, tables.norm_digest);
     st.witness[0] = l.h(l.pixels);
     st.witness[1] = l.h(l.inputs);
     st.multiplicities = l.h(l.norm_mult);
@@ -353,7 +373,8 @@ TrainingStatus run_training_step(Role& role, const TrainingSetup& s, const Train
       LogupStatement<Gl> st;
       st.num_vars = x.vars();
       st.num_lookups = C * B;
-      st.table = LookupTable<Gl>::function(16, hi ? tables.exp_hi : tables.exp_lo);
+      st.table = TrainingTables::function_table(16, hi ? tables.exp_hi : tables.exp_lo,
+                                                hi ? tables.exp_hi_digest : tables.exp_lo_digest);
       st.witness[0] = l.h(hi ? sm.hi : sm.lo);
       st.witness[1] = l.h(hi ? sm.eh : sm.el);
       st.multiplicities = l.h(hi ? l.exp_hi_mult : l.exp_lo_mult);

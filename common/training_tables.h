@@ -6,6 +6,7 @@
 // are the tables' normative definition.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace zkpot {
@@ -27,14 +28,27 @@ inline u128 qmul(u128 a, u128 b) { return (a * b) >> kQ; }
 
 // e^{-f} for f = num / 2^bits in [0, 1], by its alternating Taylor series
 // summed as two positive parts (terms fall below 2^-63 after 25 terms).
+// term and f are at most 2^63, so qmul(term, f) fits in 64 bits and the
+// division is a 64-bit one (the same quotient as in 128 bits, much faster).
 inline u128 exp_neg_unit(uint64_t num, uint32_t bits) {
   const u128 f = (u128{num} << kQ) >> bits;
   u128 plus = kOne, minus = 0, term = kOne;
   for (uint32_t k = 1; k <= 30 && term != 0; ++k) {
-    term = qmul(term, f) / k;
+    term = static_cast<uint64_t>(qmul(term, f)) / k;
     (k % 2 ? minus : plus) += term;
   }
   return plus - minus;
+}
+
+// e^{-1}, the factor applied once per whole unit of the argument.
+inline u128 exp_neg_one() {
+  static const u128 e1 = exp_neg_unit(1, 0);
+  return e1;
+}
+
+// round half up of r * 2^out_bits / 2^63.
+inline int64_t round_out(u128 r, uint32_t out_bits) {
+  return static_cast<int64_t>(((r << out_bits) + (kOne >> 1)) >> kQ);
 }
 
 }  // namespace training_tables_detail
@@ -50,11 +64,43 @@ inline int64_t training_exp_fixed(uint64_t num, uint32_t in_bits, uint32_t out_b
   if (whole >= uint64_t{out_bits} + 2) return 0;
   const uint64_t frac = in_bits >= 64 ? num : num & ((uint64_t{1} << in_bits) - 1);
   u128 r = exp_neg_unit(frac, in_bits);
-  const u128 e1 = exp_neg_unit(1, 0);
+  const u128 e1 = exp_neg_one();
   for (uint64_t i = 0; i < whole; ++i) r = qmul(r, e1);
-  // round half up of r * 2^out_bits / 2^63
-  const u128 scaled = r << out_bits;
-  return static_cast<int64_t>((scaled + (kOne >> 1)) >> kQ);
+  return round_out(r, out_bits);
+}
+
+// out[i] = training_exp_fixed(i << shift, in_bits, out_bits) for every i <
+// out.size(), with the same operations in the same order per entry, so the
+// same values, but sharing work: entries with one fractional part differ only
+// in how many times the chain r <- qmul(r, e^-1) has run, so each residue
+// class continues its chain instead of restarting it. O(size) products and
+// 2^(in_bits - shift) series instead of a series and a chain per entry.
+// Falls back to the entry-wise definition outside 1 <= in_bits < 48, shift < 48.
+// put(i, value) receives each entry once.
+template <class Put>
+void training_exp_fill(uint32_t shift, uint32_t in_bits, uint32_t out_bits, size_t size, Put&& put) {
+  using namespace training_tables_detail;
+  if (in_bits == 0 || in_bits >= 48 || shift >= 48 || (size >> (63 - shift)) != 0) {
+    for (size_t i = 0; i < size; ++i) put(i, training_exp_fixed(uint64_t{i} << shift, in_bits, out_bits));
+    return;
+  }
+  // frac(i) = (i << shift) mod 2^in_bits depends on i mod period only.
+  const uint64_t period = shift >= in_bits ? 1 : uint64_t{1} << (in_bits - shift);
+  const u128 e1 = exp_neg_one();
+  for (uint64_t q = 0; q < period && q < size; ++q) {
+    const uint64_t frac = (q << shift) & ((uint64_t{1} << in_bits) - 1);
+    u128 r = exp_neg_unit(frac, in_bits);
+    uint64_t applied = 0;  // multiplications by e^-1 in r so far
+    for (uint64_t i = q; i < size; i += period) {
+      const uint64_t whole = (i << shift) >> in_bits;
+      if (whole >= uint64_t{out_bits} + 2) {  // as in training_exp_fixed; whole only grows along i
+        for (uint64_t j = i; j < size; j += period) put(j, int64_t{0});
+        break;
+      }
+      for (; applied < whole; ++applied) r = qmul(r, e1);
+      put(i, round_out(r, out_bits));
+    }
+  }
 }
 
 // round(2^frac_bits * (v/255 - mean) / std), halves away from zero (as

@@ -417,7 +417,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   build_training_layout(setup, true, &layouts[1]);
   if (!layouts[0].valid || !layouts[1].valid) return TrainingStatus::kBadSetup;
   fill_training_tables(setup, tab.first(256), tab.subspan(256, 65536), tab.subspan(256 + 65536));
-  const TrainingTables tables{tab.first(256), tab.subspan(256, 65536), tab.subspan(256 + 65536)};
+  const TrainingTables tables = TrainingTables::over(tab.first(256), tab.subspan(256, 65536), tab.subspan(256 + 65536));
   const PcsParams params = training_pcs_params(setup.parameter_set);
 
   CborReader r(segment, kSegmentLimits);

@@ -160,6 +160,7 @@ class BasicTrainingSegmentProver {
     exp_hi_.resize(65536);
     exp_lo_.resize(65536);
     fill_training_tables(setup, norm_, exp_hi_, exp_lo_);
+    tables_ = TrainingTables::over(norm_, exp_hi_, exp_lo_);
     weights_.push_back(std::move(weights_in));
     w_claims_.emplace_back();
   }
@@ -215,6 +216,7 @@ class BasicTrainingSegmentProver {
   Transcript<> t_;
   std::array<TrainingLayout, 2> layouts_;
   std::vector<Gl> norm_, exp_hi_, exp_lo_;
+  TrainingTables tables_;  // views of the three vectors above, with their digests
   std::vector<StepState> steps_;
   std::vector<TrainingCommitment> weights_;                  // W^a .. W^(a+T)
   std::vector<std::vector<PendingClaim<E>>> w_claims_;       // per weight commitment
@@ -707,7 +709,7 @@ void BasicTrainingSegmentProver<Hooks>::add_step(const train::StepWitness& w) {
   StepState& cur = steps_.back();
   Role role(*this, &cur.values);
   role.bind(&cur, steps_.size() - 1);
-  const TrainingTables tables{norm_, exp_hi_, exp_lo_};
+  const TrainingTables& tables = tables_;
   if (run_training_step(role, s, l, tables) != TrainingStatus::kOk) throw std::logic_error("training: script failed");
   // The committed weights-in tables are not needed after the step.
 }

@@ -5,8 +5,10 @@
 // boundary, and it gives the same values as the prover's tables.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "common/training_setup.h"
 #include "common/training_tables.h"
@@ -77,6 +79,28 @@ TEST(TrainingTables, MeanStdIsTheExactRationalRoundedHalfAway) {
   EXPECT_EQ(training_mean_std_fixed(255, 1, 0, 4000000), 1);       // 2 * 1/4 = 0.5
   EXPECT_EQ(training_mean_std_fixed(0, 1, 250000, 1000000), -1);   // 2 * (-1/4) = -0.5
   EXPECT_EQ(training_mean_std_fixed(0, 1, 127500, 1000000), 0);    // -0.255
+}
+
+// The shared-work fill is the entry-wise definition, entry for entry, over
+// every width the setup allows (Fa 6..16, Fe 8..24, both limbs) and at the
+// edges of its fast path (shift >= in_bits, a period longer than the table).
+TEST(TrainingTables, FillEqualsTheEntryWiseDefinition) {
+  std::vector<int64_t> got(size_t{1} << 16, -1);
+  auto check = [&](uint32_t shift, uint32_t fa, uint32_t fe, size_t size) {
+    std::fill(got.begin(), got.end(), -1);
+    training_exp_fill(shift, fa, fe, size, [&](size_t i, int64_t v) { got[i] = v; });
+    for (size_t i = 0; i < size; ++i)
+      ASSERT_EQ(got[i], training_exp_fixed(uint64_t{i} << shift, fa, fe))
+          << "i " << i << " shift " << shift << " fa " << fa << " fe " << fe;
+  };
+  for (uint32_t fa = 6; fa <= 16; ++fa)
+    for (uint32_t fe : {8u, 16u, 24u}) {
+      check(0, fa, fe, size_t{1} << 16);
+      check(16, fa, fe, size_t{1} << 16);
+    }
+  check(3, 20, 16, size_t{1} << 16);  // period 2^17 > size
+  check(5, 4, 30, 1000);              // shift > in_bits
+  check(0, 0, 16, 300);               // outside the fast path
 }
 
 TEST(TrainingTables, ProverAndVerifierBuildTheSameTables) {

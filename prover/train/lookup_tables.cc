@@ -27,10 +27,8 @@ ExpTables exp_tables(unsigned act_frac_bits, unsigned exp_frac_bits) {
   const size_t n = size_t{1} << kLimbBits;
   t.lo.resize(n);
   t.hi.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    t.lo[i] = training_exp_fixed(i, act_frac_bits, exp_frac_bits);
-    t.hi[i] = training_exp_fixed(uint64_t{i} << kLimbBits, act_frac_bits, exp_frac_bits);
-  }
+  training_exp_fill(0, act_frac_bits, exp_frac_bits, n, [&](size_t i, int64_t v) { t.lo[i] = v; });
+  training_exp_fill(kLimbBits, act_frac_bits, exp_frac_bits, n, [&](size_t i, int64_t v) { t.hi[i] = v; });
   return t;
 }
 
