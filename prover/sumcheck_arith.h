@@ -1,127 +1,276 @@
-// Branch-free Goldilocks and GlExt3 arithmetic for the sumcheck prover's inner
-// loops. Results are canonical and equal to common/field.h's operators (tested
-// in tests/sumcheck_test.cc); they differ only in speed: no data-dependent
-// branches (random field data mispredicts about half of them), and the cubic
-// product is schoolbook with delayed reductions (9 products, 4 reductions)
-// instead of Karatsuba with 6 reductions and 12 modular additions.
-// Other fields fall back to their operators.
+// Arithmetic for the sumcheck prover's inner loops (docs/PROTOCOL.md §3,
+// "Prover"): what common/field.h does not offer. Additions, subtractions and
+// base products use the field's own branch-free operators; this file adds
+//   - ProductSum<A, B>: a sum of products a*b kept unreduced (192-bit limbs)
+//     and reduced once at the end: the last product of every summand of a
+//     round goes there;
+//   - mul(): the GlExt3 product as schoolbook with delayed reductions (9 base
+//     products, 3 reductions; X^3 = 7 is folded into the second operand);
+//   - FixedMultiplier<E>: the fold lo + r (hi - lo) for one r used on a whole
+//     table, with 7 r_1 and 7 r_2 computed once.
+// Fields other than Goldilocks and GlExt3 use their operators (same results).
 #pragma once
 
 #include <cstdint>
 
 #include "common/extension.h"
 #include "common/field.h"
+#include "common/hd.h"
+
+// The helpers below are small but sit in the innermost loops, where a call
+// (and the spilling of accumulators around it) costs more than they do.
+#if defined(__CUDACC__)
+#define ZKPOT_SUMCHECK_INLINE ZKPOT_HD
+#else
+#define ZKPOT_SUMCHECK_INLINE inline __attribute__((always_inline))
+#endif
 
 namespace zkpot::sumcheck_arith {
 
-template <class A, class B>
-inline auto add(const A& a, const B& b) {
-  return a + b;
-}
-template <class A, class B>
-inline auto sub(const A& a, const B& b) {
-  return a - b;
-}
-template <class A, class B>
-inline auto mul(const A& a, const B& b) {
-  return a * b;
-}
+// lo + 2^64 mid + 2^128 top: a sum of up to 2^64 - 1 products of two values
+// below 2^64 (each below 2^128) never overflows it.
+struct Wide192 {
+  uint64_t lo = 0, mid = 0, top = 0;
 
-namespace gl {
-inline constexpr uint64_t kP = Goldilocks::kModulus;
-inline constexpr uint64_t kEps = Goldilocks::kEpsilon;
-
-inline uint64_t mask_if(bool c) { return 0 - static_cast<uint64_t>(c); }
-
-// a + b for canonical a, b; canonical result.
-inline uint64_t add(uint64_t a, uint64_t b) {
-  uint64_t s, t;
-  const bool c1 = __builtin_add_overflow(a, b, &s);
-  const bool c2 = __builtin_add_overflow(s, kEps, &t);  // t = s - p (mod 2^64) when s >= p
-  return (c1 | c2) ? t : s;
-}
-inline uint64_t sub(uint64_t a, uint64_t b) {
-  uint64_t d;
-  const bool borrow = __builtin_sub_overflow(a, b, &d);
-  return d - (kEps & mask_if(borrow));
-}
-// x = lo + 2^64 hi  ->  a value < 2^64 congruent to x (not necessarily < p).
-inline uint64_t reduce128_partial(uint64_t lo, uint64_t hi) {
-  const uint64_t h_hi = hi >> 32, h_lo = hi & kEps;
-  uint64_t t0;
-  const bool borrow = __builtin_sub_overflow(lo, h_hi, &t0);
-  t0 -= kEps & mask_if(borrow);
-  uint64_t r;
-  const bool carry = __builtin_add_overflow(t0, h_lo * kEps, &r);
-  return r + (kEps & mask_if(carry));
-}
-inline uint64_t canonical(uint64_t r) {
-  uint64_t t;
-  const bool c = __builtin_add_overflow(r, kEps, &t);  // r >= p iff r + eps overflows
-  return c ? t : r;
-}
-inline uint64_t reduce_u128(unsigned __int128 x) {
-  return canonical(reduce128_partial(static_cast<uint64_t>(x), static_cast<uint64_t>(x >> 64)));
-}
-inline uint64_t mul(uint64_t a, uint64_t b) { return reduce_u128(static_cast<unsigned __int128>(a) * b); }
-
-// A sum of up to three 128-bit products, kept in 192 bits.
-struct Acc192 {
-  unsigned __int128 low = 0;
-  uint64_t top = 0;
-  void add(unsigned __int128 x) {
-    low += x;
-    top += low < x;
+  ZKPOT_SUMCHECK_INLINE void add_word(uint64_t x) {
+    lo += x;
+    const uint64_t c = lo < x;
+    mid += c;
+    top += mid < c;
   }
-  // 2^128 = -2^32 (mod p); top <= 2 here.
-  uint64_t reduce() const {
-    const uint64_t r = canonical(reduce128_partial(static_cast<uint64_t>(low), static_cast<uint64_t>(low >> 64)));
-    return sub(r, top << 32);
+  ZKPOT_SUMCHECK_INLINE void add_product(uint64_t a, uint64_t b) {
+#if ZKPOT_DEVICE_CODE
+    uint64_t plo, phi;
+    detail::mul_wide(a, b, &plo, &phi);
+    lo += plo;
+    const uint64_t c0 = lo < plo;
+    mid += phi;
+    uint64_t c1 = mid < phi;
+    mid += c0;
+    c1 += mid < c0;
+    top += c1;
+#else
+    // The host compiler turns this into mul, add, adc, adc.
+    unsigned __int128 low = (static_cast<unsigned __int128>(mid) << 64) | lo;
+    const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+    low += p;
+    top += low < p;
+    lo = static_cast<uint64_t>(low);
+    mid = static_cast<uint64_t>(low >> 64);
+#endif
+  }
+  // 2^128 = -2^32 (mod p), since 2^96 = -1.
+  ZKPOT_SUMCHECK_INLINE Goldilocks reduce() const {
+    return Goldilocks::reduce128(lo, mid) - Goldilocks::reduce128(top << 32, top >> 32);
   }
 };
-inline unsigned __int128 wide(uint64_t a, uint64_t b) { return static_cast<unsigned __int128>(a) * b; }
-}  // namespace gl
 
-inline Goldilocks add(Goldilocks a, Goldilocks b) { return Goldilocks::from_canonical(gl::add(a.value(), b.value())); }
-inline Goldilocks sub(Goldilocks a, Goldilocks b) { return Goldilocks::from_canonical(gl::sub(a.value(), b.value())); }
-inline Goldilocks mul(Goldilocks a, Goldilocks b) { return Goldilocks::from_canonical(gl::mul(a.value(), b.value())); }
+// A value congruent to 7x modulo p, below 2^64 (not necessarily canonical):
+// good as a multiplicand, whose products stay below 2^128.
+ZKPOT_SUMCHECK_INLINE uint64_t times7_partial(uint64_t x) {
+  uint64_t lo, hi;
+  detail::mul_wide(x, 7, &lo, &hi);  // hi <= 6
+  // 2^64 = eps (mod p): lo + hi eps, with hi eps < 2^35, carries at most once.
+  const uint64_t s = lo + hi * Goldilocks::kEpsilon;
+  return s + static_cast<uint64_t>(s < lo) * Goldilocks::kEpsilon;
+}
 
-inline GlExt3 make3(uint64_t c0, uint64_t c1, uint64_t c2) {
-  const Gl c[3] = {Gl::from_canonical(c0), Gl::from_canonical(c1), Gl::from_canonical(c2)};
+// The reduced product. Generic fields: their operator.
+template <class A, class B>
+ZKPOT_SUMCHECK_INLINE auto mul(const A& a, const B& b) {
+  return a * b;
+}
+ZKPOT_SUMCHECK_INLINE GlExt3 make3(Goldilocks c0, Goldilocks c1, Goldilocks c2) {
+  const Goldilocks c[3] = {c0, c1, c2};
   return GlExt3::from_coeffs(c);
 }
-inline GlExt3 add(const GlExt3& a, const GlExt3& b) {
-  return make3(gl::add(a.coeff(0).value(), b.coeff(0).value()), gl::add(a.coeff(1).value(), b.coeff(1).value()),
-               gl::add(a.coeff(2).value(), b.coeff(2).value()));
-}
-inline GlExt3 sub(const GlExt3& a, const GlExt3& b) {
-  return make3(gl::sub(a.coeff(0).value(), b.coeff(0).value()), gl::sub(a.coeff(1).value(), b.coeff(1).value()),
-               gl::sub(a.coeff(2).value(), b.coeff(2).value()));
-}
-inline GlExt3 mul(const GlExt3& a, Goldilocks b) {
-  const uint64_t bv = b.value();
-  return make3(gl::mul(a.coeff(0).value(), bv), gl::mul(a.coeff(1).value(), bv), gl::mul(a.coeff(2).value(), bv));
-}
-inline GlExt3 mul(const GlExt3& a, const GlExt3& b) {
-  using gl::wide;
+// c0 = a0b0 + 7(a1b2 + a2b1), c1 = a0b1 + a1b0 + 7a2b2, c2 = a0b2 + a1b1 + a2b0.
+ZKPOT_SUMCHECK_INLINE GlExt3 mul(const GlExt3& a, const GlExt3& b) {
   const uint64_t a0 = a.coeff(0).value(), a1 = a.coeff(1).value(), a2 = a.coeff(2).value();
   const uint64_t b0 = b.coeff(0).value(), b1 = b.coeff(1).value(), b2 = b.coeff(2).value();
-  // X^3 = 7: c0 = a0b0 + 7(a1b2 + a2b1), c1 = a0b1 + a1b0 + 7 a2b2, c2 = a0b2 + a1b1 + a2b0.
-  gl::Acc192 s12;
-  s12.add(wide(a1, b2));
-  s12.add(wide(a2, b1));
-  gl::Acc192 c0;
-  c0.add(wide(a0, b0));
-  c0.add(wide(s12.reduce(), 7));
-  gl::Acc192 c1;
-  c1.add(wide(a0, b1));
-  c1.add(wide(a1, b0));
-  c1.add(wide(gl::mul(a2, b2), 7));
-  gl::Acc192 c2;
-  c2.add(wide(a0, b2));
-  c2.add(wide(a1, b1));
-  c2.add(wide(a2, b0));
+  const uint64_t b1w = times7_partial(b1), b2w = times7_partial(b2);
+  Wide192 c0, c1, c2;
+  c0.add_product(a0, b0);
+  c0.add_product(a1, b2w);
+  c0.add_product(a2, b1w);
+  c1.add_product(a0, b1);
+  c1.add_product(a1, b0);
+  c1.add_product(a2, b2w);
+  c2.add_product(a0, b2);
+  c2.add_product(a1, b1);
+  c2.add_product(a2, b0);
   return make3(c0.reduce(), c1.reduce(), c2.reduce());
+}
+
+// Sum of products a*b, exact. Generic fields: a running sum.
+template <class A, class B>
+struct ProductSum {
+  using Result = decltype(A{} * B{});
+  Result sum{};
+  ZKPOT_SUMCHECK_INLINE void add(const A& a, const B& b) { sum += a * b; }
+  ZKPOT_SUMCHECK_INLINE Result result() const { return sum; }
+};
+
+template <>
+struct ProductSum<Goldilocks, Goldilocks> {
+  using Result = Goldilocks;
+  Wide192 acc;
+  ZKPOT_SUMCHECK_INLINE void add(Goldilocks a, Goldilocks b) { acc.add_product(a.value(), b.value()); }
+  ZKPOT_SUMCHECK_INLINE Result result() const { return acc.reduce(); }
+};
+
+template <>
+struct ProductSum<GlExt3, Goldilocks> {
+  using Result = GlExt3;
+  Wide192 acc[3];
+  ZKPOT_SUMCHECK_INLINE void add(const GlExt3& a, Goldilocks b) {
+    for (unsigned i = 0; i < 3; ++i) acc[i].add_product(a.coeff(i).value(), b.value());
+  }
+  ZKPOT_SUMCHECK_INLINE Result result() const { return make3(acc[0].reduce(), acc[1].reduce(), acc[2].reduce()); }
+};
+
+// The factors 7 of X^3 = 7 are applied once, at the end: s0w and s1w collect
+// the products that the reduction multiplies by 7.
+template <>
+struct ProductSum<GlExt3, GlExt3> {
+  using Result = GlExt3;
+  Wide192 s0, s0w, s1, s1w, s2;
+  ZKPOT_SUMCHECK_INLINE void add(const GlExt3& a, const GlExt3& b) {
+    const uint64_t a0 = a.coeff(0).value(), a1 = a.coeff(1).value(), a2 = a.coeff(2).value();
+    const uint64_t b0 = b.coeff(0).value(), b1 = b.coeff(1).value(), b2 = b.coeff(2).value();
+    s0.add_product(a0, b0);
+    s0w.add_product(a1, b2);
+    s0w.add_product(a2, b1);
+    s1.add_product(a0, b1);
+    s1.add_product(a1, b0);
+    s1w.add_product(a2, b2);
+    s2.add_product(a0, b2);
+    s2.add_product(a1, b1);
+    s2.add_product(a2, b0);
+  }
+  ZKPOT_SUMCHECK_INLINE Result result() const {
+    const Goldilocks seven = Goldilocks::from_canonical(7);
+    return make3(s0.reduce() + seven * s0w.reduce(), s1.reduce() + seven * s1w.reduce(), s2.reduce());
+  }
+};
+
+// Binds one variable of a table with a fixed challenge r in E: given the
+// entries lo, hi of a pair, returns lo + r (hi - lo). Generic fields: their
+// operators.
+template <class E>
+struct FixedMultiplier {
+  E r;
+  ZKPOT_SUMCHECK_INLINE explicit FixedMultiplier(const E& r_in) : r(r_in) {}
+  template <class S>
+  ZKPOT_SUMCHECK_INLINE E fold(const S& lo, const S& hi) const {
+    return E(lo) + r * (hi - lo);
+  }
+};
+
+template <>
+struct FixedMultiplier<GlExt3> {
+  uint64_t r0, r1, r2, r1w, r2w;  // r1w = 7 r1, r2w = 7 r2 (below 2^64, maybe not canonical)
+  ZKPOT_SUMCHECK_INLINE explicit FixedMultiplier(const GlExt3& r)
+      : r0(r.coeff(0).value()),
+        r1(r.coeff(1).value()),
+        r2(r.coeff(2).value()),
+        r1w(times7_partial(r1)),
+        r2w(times7_partial(r2)) {}
+
+  // Base-field pair: 3 products, lo added before the reduction.
+  ZKPOT_SUMCHECK_INLINE GlExt3 fold(Goldilocks lo, Goldilocks hi) const {
+    const uint64_t d = (hi - lo).value();
+    Wide192 c0, c1, c2;
+    c0.add_word(lo.value());
+    c0.add_product(d, r0);
+    c1.add_product(d, r1);
+    c2.add_product(d, r2);
+    return make3(c0.reduce(), c1.reduce(), c2.reduce());
+  }
+  // Extension pair: 9 products, 3 reductions.
+  ZKPOT_SUMCHECK_INLINE GlExt3 fold(const GlExt3& lo, const GlExt3& hi) const {
+    const uint64_t d0 = (hi.coeff(0) - lo.coeff(0)).value();
+    const uint64_t d1 = (hi.coeff(1) - lo.coeff(1)).value();
+    const uint64_t d2 = (hi.coeff(2) - lo.coeff(2)).value();
+    Wide192 c0, c1, c2;
+    c0.add_word(lo.coeff(0).value());
+    c0.add_product(d0, r0);
+    c0.add_product(d1, r2w);
+    c0.add_product(d2, r1w);
+    c1.add_word(lo.coeff(1).value());
+    c1.add_product(d0, r1);
+    c1.add_product(d1, r0);
+    c1.add_product(d2, r2w);
+    c2.add_word(lo.coeff(2).value());
+    c2.add_product(d0, r2);
+    c2.add_product(d1, r1);
+    c2.add_product(d2, r0);
+    return make3(c0.reduce(), c1.reduce(), c2.reduce());
+  }
+};
+
+// Binds the first two variables of a table at once, with weights w_u =
+// eq((r_0, r_1), u): given entries b[0..3], returns sum_u w_u b[u]. Generic
+// fields: their operators.
+template <class E>
+struct FixedWeights4 {
+  E w[4];
+  ZKPOT_SUMCHECK_INLINE FixedWeights4(const E& r0, const E& r1) {
+    const E one = E::one();
+    w[0] = (one - r0) * (one - r1);
+    w[1] = r0 * (one - r1);
+    w[2] = (one - r0) * r1;
+    w[3] = r0 * r1;
+  }
+  template <class S>
+  ZKPOT_SUMCHECK_INLINE E fold(const S* b) const {
+    return w[0] * E(b[0]) + w[1] * E(b[1]) + w[2] * E(b[2]) + w[3] * E(b[3]);
+  }
+};
+
+// GlExt3 weights on Goldilocks entries: 12 products, 3 reductions.
+template <>
+struct FixedWeights4<GlExt3> {
+  uint64_t w[4][3];
+  ZKPOT_SUMCHECK_INLINE FixedWeights4(const GlExt3& r0, const GlExt3& r1) {
+    const GlExt3 one = GlExt3::one();
+    const GlExt3 e[4] = {(one - r0) * (one - r1), r0 * (one - r1), (one - r0) * r1, r0 * r1};
+    for (unsigned u = 0; u < 4; ++u)
+      for (unsigned c = 0; c < 3; ++c) w[u][c] = e[u].coeff(c).value();
+  }
+  ZKPOT_SUMCHECK_INLINE GlExt3 fold(const Goldilocks* b) const {
+    Wide192 c[3];
+    for (unsigned u = 0; u < 4; ++u)
+      for (unsigned k = 0; k < 3; ++k) c[k].add_product(w[u][k], b[u].value());
+    return make3(c[0].reduce(), c[1].reduce(), c[2].reduce());
+  }
+  template <class S>
+  ZKPOT_SUMCHECK_INLINE GlExt3 fold(const S* b) const {
+    GlExt3 e[4];
+    for (unsigned u = 0; u < 4; ++u)
+      for (unsigned k = 0; k < 3; ++k) e[u].coeff(k) = Goldilocks::from_canonical(w[u][k]);
+    return e[0] * GlExt3(b[0]) + e[1] * GlExt3(b[1]) + e[2] * GlExt3(b[2]) + e[3] * GlExt3(b[3]);
+  }
+};
+
+// The interface prover/gadget_partial_eval.h was written against: a 192-bit
+// sum of 128-bit products, reduced to a canonical value (host only).
+namespace gl {
+inline unsigned __int128 wide(uint64_t a, uint64_t b) { return static_cast<unsigned __int128>(a) * b; }
+struct Acc192 {
+  Wide192 w;
+  void add(unsigned __int128 x) {
+    unsigned __int128 low = (static_cast<unsigned __int128>(w.mid) << 64) | w.lo;
+    low += x;
+    w.top += low < x;
+    w.lo = static_cast<uint64_t>(low);
+    w.mid = static_cast<uint64_t>(low >> 64);
+  }
+  uint64_t reduce() const { return w.reduce().value(); }
+};
+}  // namespace gl
+inline GlExt3 make3(uint64_t c0, uint64_t c1, uint64_t c2) {
+  return make3(Goldilocks::from_canonical(c0), Goldilocks::from_canonical(c1), Goldilocks::from_canonical(c2));
 }
 
 }  // namespace zkpot::sumcheck_arith

@@ -4,9 +4,11 @@
 // with w = 1 or w = eq(z, x) for a point z (the eq-weighted variant used by
 // LogUp-GKR and matrix products).
 //
-// Round 0 runs on the base-field tables; binding x_0 folds them into extension
-// tables, and each later round folds the previous level while it evaluates the
-// current one (one pass over memory per round). x_0 is bound first, so a round
+// Rounds 0 and 1 run on the base-field tables (round 1 evaluates the products
+// at x_0 = 0..deg in the base field and interpolates at r_0); round 2 binds
+// x_0 and x_1 at once into extension tables, and each later round folds the
+// previous level while it evaluates the current one (one pass over memory per
+// round). x_0 is bound first, so a round
 // reads pairs (2i, 2i+1) (common/multilinear.h). The eq weight is never
 // materialised: eq(z_{>j}, .) is split into two tables of about 2^(n/2) entries
 // (low and high variables), and the factor eq(z_j, X) of the current variable is
@@ -22,6 +24,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "common/claims.h"
@@ -30,7 +33,7 @@
 #include "common/transcript.h"
 #include "prover/parallel.h"
 #include "prover/rng.h"
-#include "prover/sumcheck_arith.h"
+#include "prover/sumcheck_round_kernel.h"
 
 namespace zkpot {
 
@@ -173,80 +176,6 @@ class FoldBuffer {
   size_t cap_ = 0;
 };
 
-// For each pair index i, the values of every factor at the round's points
-// X = 0, (1 unless Skip1), 2, ..., the round degree: NP points in all.
-template <unsigned NP, bool Skip1, class T, class Load>
-inline void expand_factors(size_t i, size_t num_factors, Load& load, T* v) {
-  for (size_t k = 0; k < num_factors; ++k) {
-    T lo, hi;
-    load(k, i, lo, hi);
-    const T diff = sumcheck_arith::sub(hi, lo);
-    T* out = v + k * NP;
-    out[0] = lo;
-    unsigned p = 1;
-    if constexpr (!Skip1) out[p++] = hi;
-    T x = hi;
-    for (; p < NP; ++p) {
-      x = sumcheck_arith::add(x, diff);
-      out[p] = x;
-    }
-  }
-}
-
-// prod_{k in S_t} v_k(X) for every term t and point, written to out[t*NP + p].
-template <unsigned NP, class T, class E>
-inline void term_products(std::span<const ProductTerm<E>> terms, const T* v, T* out) {
-  for (size_t t = 0; t < terms.size(); ++t) {
-    const ProductTerm<E>& term = terms[t];
-    const T* f0 = v + size_t{term.factors[0]} * NP;
-    T* o = out + t * NP;
-    for (unsigned p = 0; p < NP; ++p) o[p] = f0[p];
-    for (uint32_t f = 1; f < term.num_factors; ++f) {
-      const T* fk = v + size_t{term.factors[f]} * NP;
-      for (unsigned p = 0; p < NP; ++p) o[p] = sumcheck_arith::mul(o[p], fk[p]);
-    }
-  }
-}
-
-// Sum over pairs [begin, end) of the term products (unweighted sumcheck).
-template <unsigned NP, bool Skip1, class T, class E, class Load>
-void accumulate_unweighted(size_t begin, size_t end, size_t num_factors, std::span<const ProductTerm<E>> terms,
-                           Load& load, T* acc) {
-  std::vector<T> v(num_factors * NP), prod(terms.size() * NP);
-  const size_t nt = terms.size() * NP;
-  for (size_t i = begin; i < end; ++i) {
-    expand_factors<NP, Skip1, T>(i, num_factors, load, v.data());
-    term_products<NP, T, E>(terms, v.data(), prod.data());
-    for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], prod[q]);
-  }
-}
-
-// Sum over blocks [begin, end) of eq_hi[b] * sum_{x_lo} eq_lo[x_lo] * products,
-// pair index i = (b << lo_bits) | x_lo (eq-weighted sumcheck).
-template <unsigned NP, bool Skip1, class T, class E, class Load>
-void accumulate_weighted(size_t begin, size_t end, unsigned lo_bits, const E* eq_lo, const E* eq_hi,
-                         size_t num_factors, std::span<const ProductTerm<E>> terms, Load& load, E* acc) {
-  const size_t nt = terms.size() * NP;
-  std::vector<T> v(num_factors * NP), prod(nt);
-  std::vector<E> inner(nt);
-  const size_t block = size_t{1} << lo_bits;
-  for (size_t b = begin; b < end; ++b) {
-    if (lo_bits == 0) {
-      expand_factors<NP, Skip1, T>(b, num_factors, load, v.data());
-      term_products<NP, T, E>(terms, v.data(), prod.data());
-      for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], sumcheck_arith::mul(eq_hi[b], prod[q]));
-      continue;
-    }
-    std::fill(inner.begin(), inner.end(), E::zero());
-    for (size_t x = 0; x < block; ++x) {
-      expand_factors<NP, Skip1, T>((b << lo_bits) | x, num_factors, load, v.data());
-      term_products<NP, T, E>(terms, v.data(), prod.data());
-      for (size_t q = 0; q < nt; ++q) inner[q] = sumcheck_arith::add(inner[q], sumcheck_arith::mul(eq_lo[x], prod[q]));
-    }
-    for (size_t q = 0; q < nt; ++q) acc[q] = sumcheck_arith::add(acc[q], sumcheck_arith::mul(eq_hi[b], inner[q]));
-  }
-}
-
 // Calls f.template operator()<NP, Skip1>() for runtime np in [1, kMaxSumcheckDegree + 1].
 template <bool Skip1, class Fn>
 void dispatch_points(unsigned np, Fn&& f) {
@@ -278,9 +207,16 @@ class SumcheckProver {
                                 const LibraMask<E>* mask);
 
  private:
-  template <unsigned NP, bool Skip1, class T, class Load>
-  void evaluate_round(size_t pairs, size_t num_factors, const SumOfProducts<F, E>& poly, Load& load,
-                      const E* eq_lo, const E* eq_hi, unsigned lo_bits, std::vector<E>* values);
+  // Round 1 runs on the base-field grid (sumcheck_round_kernel.h) when the
+  // tables are in a proper subfield; with F = E folding first is cheaper.
+  static constexpr bool kGridRound1 = !std::is_same_v<F, E>;
+
+  // totals[t * NP + p]: the sum over the round's pairs of term t's product at
+  // point p (eq-weighted when eq_hi is given).
+  template <unsigned NP, class T, class FillBlock>
+  void evaluate_round(size_t num_pairs, size_t num_factors, const SumOfProducts<F, E>& poly,
+                      const FillBlock& fill_block, const E* eq_lo, const E* eq_hi, unsigned lo_bits,
+                      std::vector<E>* totals);
 
   std::vector<sumcheck_detail::FoldBuffer<E>> odd_, even_;  // level j tables: odd j, even j >= 2
 };

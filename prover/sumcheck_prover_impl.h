@@ -8,39 +8,38 @@
 namespace zkpot {
 
 template <class F, class E>
-template <unsigned NP, bool Skip1, class T, class Load>
-void SumcheckProver<F, E>::evaluate_round(size_t pairs, size_t num_factors, const SumOfProducts<F, E>& poly,
-                                          Load& load, const E* eq_lo, const E* eq_hi, unsigned lo_bits,
-                                          std::vector<E>* values) {
+template <unsigned NP, class T, class FillBlock>
+void SumcheckProver<F, E>::evaluate_round(size_t num_pairs, size_t num_factors, const SumOfProducts<F, E>& poly,
+                                          const FillBlock& fill_block, const E* eq_lo, const E* eq_hi,
+                                          unsigned lo_bits, std::vector<E>* totals) {
   const std::span<const ProductTerm<E>> terms(poly.terms);
   const size_t nt = terms.size() * NP;
-  std::vector<E> total(nt, E::zero());
+  totals->assign(nt, E::zero());
   if (eq_hi == nullptr) {
-    const size_t chunks = parallel_chunk_count(pairs);
-    std::vector<T> acc(chunks * nt, T::zero());
-    parallel_chunks(pairs, [&](size_t b, size_t e, size_t c) {
-      sumcheck_detail::accumulate_unweighted<NP, Skip1, T, E>(b, e, num_factors, terms, load, acc.data() + c * nt);
+    const size_t chunks = parallel_chunk_count(num_pairs);
+    std::vector<E> acc(chunks * nt, E::zero());
+    parallel_chunks(num_pairs, [&](size_t b, size_t e, size_t c) {
+      sumcheck_detail::accumulate_unweighted<NP, T, E>(b, e, num_factors, terms, fill_block, acc.data() + c * nt);
     });
     for (size_t c = 0; c < chunks; ++c)
-      for (size_t q = 0; q < nt; ++q) total[q] += E(acc[c * nt + q]);
+      for (size_t q = 0; q < nt; ++q) (*totals)[q] += acc[c * nt + q];
   } else {
-    const size_t blocks = pairs >> lo_bits;
+    const E one = E::one();
+    if (lo_bits == 0) eq_lo = &one;
+    const size_t blocks = num_pairs >> lo_bits;
     const size_t min_chunk = std::max<size_t>(1, size_t{4096} >> lo_bits);
     const size_t chunks = parallel_chunk_count(blocks, min_chunk);
     std::vector<E> acc(chunks * nt, E::zero());
     parallel_chunks(
         blocks,
         [&](size_t b, size_t e, size_t c) {
-          sumcheck_detail::accumulate_weighted<NP, Skip1, T, E>(b, e, lo_bits, eq_lo, eq_hi, num_factors, terms, load,
-                                                                acc.data() + c * nt);
+          sumcheck_detail::accumulate_weighted<NP, T, E>(b, e, lo_bits, eq_lo, eq_hi, num_factors, terms,
+                                                         fill_block, acc.data() + c * nt);
         },
         min_chunk);
     for (size_t c = 0; c < chunks; ++c)
-      for (size_t q = 0; q < nt; ++q) total[q] += acc[c * nt + q];
+      for (size_t q = 0; q < nt; ++q) (*totals)[q] += acc[c * nt + q];
   }
-  values->assign(NP, E::zero());
-  for (size_t t = 0; t < terms.size(); ++t)
-    for (unsigned p = 0; p < NP; ++p) (*values)[p] += terms[t].coeff * total[t * NP + p];
 }
 
 template <class F, class E>
@@ -93,12 +92,12 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
   SumcheckProverOutput<E> out;
   out.point.resize(n);
   out.proof.round_messages.reserve(size_t{n} * d);
-  std::vector<E> values;
+  std::vector<E> values, totals, grid_totals;
   std::array<E, kMaxSumcheckDegree + 2> h{}, q{};
   std::vector<E> message(d);
 
   for (uint32_t j = 0; j < n; ++j) {
-    const size_t pairs = size_t{1} << (n - 1 - j);
+    const size_t num_pairs = size_t{1} << (n - 1 - j);
     const E zj = weighted ? poly.eq_point[j] : E::zero();
     // q_j(1) follows from the claim unless alpha or z_j vanishes (probability ~ n/|E|).
     const bool skip1 = !weighted || (!alpha.is_zero() && !zj.is_zero());
@@ -107,43 +106,67 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
     const E* eq_lo = (weighted && j + 1 < split) ? eq_low[j].data() : nullptr;
     const E* eq_hi = weighted ? eq_high[std::max(split, j + 1) - split].data() : nullptr;
 
+    // values[p]: the product part sum_t c_t totals[t][p] at the round's NP points.
+    auto combine = [&](unsigned np_count) {
+      values.assign(np_count, E::zero());
+      for (size_t t = 0; t < poly.terms.size(); ++t)
+        for (unsigned p = 0; p < np_count; ++p) values[p] += poly.terms[t].coeff * totals[t * np_count + p];
+    };
     auto run = [&]<unsigned NP, bool S>() {
       if (j == 0) {
-        auto load = [&](size_t k, size_t i, F& lo, F& hi) {
-          lo = base[k][2 * i];
-          hi = base[k][2 * i + 1];
+        const sumcheck_detail::DirectPairs<F> pairs{base.data()};
+        auto fill = [&](size_t i0, size_t nb, F* v) {
+          sumcheck_detail::load_block<NP, S>(pairs, num_factors, i0, nb, v);
         };
-        evaluate_round<NP, S, F>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+        evaluate_round<NP, F>(num_pairs, num_factors, poly, fill, eq_lo, eq_hi, lo_bits, &totals);
+        combine(NP);
         return;
       }
-      // Level j tables (2 * pairs entries) are folded from level j - 1 with r_{j-1}.
-      const E r = out.point[j - 1];
-      for (size_t k = 0; k < num_factors; ++k) cur[k] = (j % 2 ? odd_ : even_)[k].reserve(2 * pairs);
+      if constexpr (kGridRound1) {
+        if (j == 1) {
+          // Values at (x_0 = t, point p) for t = 0..G-1, then interpolated at r_0.
+          constexpr unsigned G = S ? NP + 1 : NP;
+          auto fill = [&](size_t i0, size_t nb, F* v) {
+            sumcheck_detail::load_grid_block<NP, S, G>(base.data(), num_factors, i0, nb, v);
+          };
+          evaluate_round<G * NP, F>(num_pairs, num_factors, poly, fill, eq_lo, eq_hi, lo_bits, &grid_totals);
+          const LagrangeKernel<E> in_t(G - 1);
+          std::array<E, kMaxSumcheckDegree + 2> column{};
+          totals.assign(poly.terms.size() * NP, E::zero());
+          for (size_t t = 0; t < poly.terms.size(); ++t)
+            for (unsigned p = 0; p < NP; ++p) {
+              for (unsigned x = 0; x < G; ++x) column[x] = grid_totals[(t * G + x) * NP + p];
+              totals[t * NP + p] = in_t.evaluate(column.data(), out.point[0]);
+            }
+          combine(NP);
+          return;
+        }
+      }
+      // Level j tables (2 * num_pairs entries) are bound from the previous level.
+      for (size_t k = 0; k < num_factors; ++k) cur[k] = (j % 2 ? odd_ : even_)[k].reserve(2 * num_pairs);
+      auto evaluate_from = [&](const auto& pairs) {
+        using T = typename std::remove_cvref_t<decltype(pairs)>::Value;
+        auto fill = [&](size_t i0, size_t nb, T* v) {
+          sumcheck_detail::load_block<NP, S>(pairs, num_factors, i0, nb, v);
+        };
+        evaluate_round<NP, T>(num_pairs, num_factors, poly, fill, eq_lo, eq_hi, lo_bits, &totals);
+        combine(NP);
+      };
+      const sumcheck_arith::FixedMultiplier<E> r(out.point[j - 1]);
       if (j == 1) {
-        auto load = [&](size_t k, size_t i, E& lo, E& hi) {
-          const F* p = base[k] + 4 * i;
-          lo = sumcheck_arith::add(E(p[0]), sumcheck_arith::mul(r, sumcheck_arith::sub(p[1], p[0])));
-          hi = sumcheck_arith::add(E(p[2]), sumcheck_arith::mul(r, sumcheck_arith::sub(p[3], p[2])));
-          cur[k][2 * i] = lo;
-          cur[k][2 * i + 1] = hi;
-        };
-        evaluate_round<NP, S, E>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+        evaluate_from(sumcheck_detail::FoldingPairs<F, E>{base.data(), cur.data(), r});
+      } else if (kGridRound1 && j == 2) {
+        const sumcheck_arith::FixedWeights4<E> w(out.point[0], out.point[1]);
+        evaluate_from(sumcheck_detail::TwoVariableFoldingPairs<F, E>{base.data(), cur.data(), w});
       } else {
-        auto load = [&](size_t k, size_t i, E& lo, E& hi) {
-          const E* p = prev[k] + 4 * i;
-          lo = sumcheck_arith::add(p[0], sumcheck_arith::mul(r, sumcheck_arith::sub(p[1], p[0])));
-          hi = sumcheck_arith::add(p[2], sumcheck_arith::mul(r, sumcheck_arith::sub(p[3], p[2])));
-          cur[k][2 * i] = lo;
-          cur[k][2 * i + 1] = hi;
-        };
-        evaluate_round<NP, S, E>(pairs, num_factors, poly, load, eq_lo, eq_hi, lo_bits, &values);
+        evaluate_from(sumcheck_detail::FoldingPairs<E, E>{prev.data(), cur.data(), r});
       }
     };
     if (skip1)
       sumcheck_detail::dispatch_points<true>(np, run);
     else
       sumcheck_detail::dispatch_points<false>(np, run);
-    if (j >= 1) std::swap(cur, prev);  // prev now holds level j
+    if (j >= 1 && !(kGridRound1 && j == 1)) std::swap(cur, prev);  // prev now holds level j
 
     // The product part at X = 0..inner_degree.
     if (skip1) {
@@ -198,6 +221,8 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
   for (size_t k = 0; k < num_factors; ++k) {
     if (n == 1)
       out.factor_evaluations[k] = E(base[k][0]) + r_last * (base[k][1] - base[k][0]);
+    else if (kGridRound1 && n == 2)  // level 1 was never materialised
+      out.factor_evaluations[k] = sumcheck_arith::FixedWeights4<E>(out.point[0], r_last).fold(base[k]);
     else
       out.factor_evaluations[k] = prev[k][0] + r_last * (prev[k][1] - prev[k][0]);
   }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -189,24 +190,114 @@ TEST(Sumcheck, GoldenProofIsReproducible) {
   EXPECT_EQ(hex, "cc8acdd141eb78555afbc39782275da89f1f6b47a2eb612c467c23829dc5940b");
 }
 
-// The prover's branch-free kernels agree with the field's own operators.
-TEST(Sumcheck, BranchFreeArithmeticMatchesFieldOperators) {
+// Base-field tables take the grid path for round 1 (values at x_0 = 0..deg,
+// interpolated at r_0) and bind x_0, x_1 together in round 2; the same tables
+// lifted to the extension take the fold-first path. Both must send the same
+// messages, on one thread and on two.
+TEST(Sumcheck, BaseFieldRoundsMatchExtensionRounds) {
+  uint64_t seed = 400;
+  const unsigned saved_threads = num_threads();
+  for (unsigned threads : {1u, 2u})
+    for (bool weighted : {false, true})
+      for (uint32_t degree = 1; degree <= 5; ++degree)
+        for (uint32_t n : {1u, 2u, 3u, 4u, 6u, 15u}) {  // 2^15: two chunks in rounds 0 and 1
+          SCOPED_TRACE(testing::Message() << "threads=" << threads << " eq=" << weighted << " degree=" << degree
+                                          << " n=" << n);
+          set_num_threads(threads);
+          ProverRng rng = ProverRng::from_seed_u64(seed++);
+          const auto tables = random_tables<Gl>(rng, degree + 1, n);
+          SumOfProducts<Gl, GlExt3> poly = make_poly<Gl, GlExt3>(tables, n, degree, rng);
+          if (weighted)
+            for (uint32_t i = 0; i < n; ++i) poly.eq_point.push_back(rng.field<GlExt3>());
+          std::vector<std::vector<GlExt3>> lifted;
+          for (const auto& t : tables) lifted.emplace_back(t.begin(), t.end());
+          SumOfProducts<GlExt3, GlExt3> poly_ext;
+          poly_ext.num_vars = n;
+          for (const auto& t : lifted) poly_ext.tables.emplace_back(t);
+          poly_ext.terms = poly.terms;
+          poly_ext.eq_point = poly.eq_point;
+          const GlExt3 sum = sum_over_hypercube(poly);
+
+          Transcript<> t_base("zkpot-test-sumcheck", statement(4)), t_ext("zkpot-test-sumcheck", statement(4));
+          SumcheckProver<Gl, GlExt3> p_base;
+          SumcheckProver<GlExt3, GlExt3> p_ext;
+          const auto a = p_base.prove(t_base, poly, sum, nullptr);
+          const auto b = p_ext.prove(t_ext, poly_ext, sum, nullptr);
+          EXPECT_EQ(a.proof.round_messages, b.proof.round_messages);
+          EXPECT_EQ(a.factor_evaluations, b.factor_evaluations);
+          EXPECT_EQ(a.final_claim, b.final_claim);
+        }
+  set_num_threads(saved_threads);
+}
+
+// The prover's kernels (prover/sumcheck_arith.h) agree with the field's own
+// operators, on edge values and random ones.
+std::vector<Gl> arith_samples() {
   ProverRng rng = ProverRng::from_seed_u64(5);
-  std::vector<Gl> edge = {Gl::zero(), Gl::one(), Gl::from_u64(Gl::kModulus - 1), Gl::from_u64(Gl::kEpsilon),
-                          Gl::from_u64(Gl::kEpsilon + 1), Gl::from_u64(uint64_t{1} << 63)};
-  for (int i = 0; i < 2000; ++i) edge.push_back(rng.field<Gl>());
-  for (size_t i = 0; i < edge.size(); ++i) {
-    const Gl a = edge[i], b = edge[(i * 7 + 3) % edge.size()];
-    EXPECT_EQ(sumcheck_arith::add(a, b), a + b);
-    EXPECT_EQ(sumcheck_arith::sub(a, b), a - b);
-    EXPECT_EQ(sumcheck_arith::mul(a, b), a * b);
-    const Gl ca[3] = {a, b, edge[(i + 1) % edge.size()]};
-    const Gl cb[3] = {edge[(i + 2) % edge.size()], a, b};
-    const GlExt3 x = GlExt3::from_coeffs(ca), y = GlExt3::from_coeffs(cb);
+  std::vector<Gl> v = {Gl::zero(), Gl::one(), Gl::from_u64(Gl::kModulus - 1), Gl::from_u64(Gl::kModulus - 2),
+                       Gl::from_u64(Gl::kEpsilon), Gl::from_u64(Gl::kEpsilon + 1), Gl::from_u64(uint64_t{1} << 63)};
+  for (int i = 0; i < 2000; ++i) v.push_back(rng.field<Gl>());
+  return v;
+}
+GlExt3 ext(const std::vector<Gl>& v, size_t i) {
+  const Gl c[3] = {v[i % v.size()], v[(i * 7 + 3) % v.size()], v[(i * 13 + 5) % v.size()]};
+  return GlExt3::from_coeffs(c);
+}
+
+TEST(SumcheckArith, ProductsAndFoldsMatchFieldOperators) {
+  const std::vector<Gl> v = arith_samples();
+  for (size_t i = 0; i < v.size(); ++i) {
+    const GlExt3 x = ext(v, i), y = ext(v, i + 1), z = ext(v, i + 2);
+    const Gl a = v[i], b = v[(i * 11 + 1) % v.size()];
     EXPECT_EQ(sumcheck_arith::mul(x, y), x * y);
-    EXPECT_EQ(sumcheck_arith::mul(x, b), x * b);
-    EXPECT_EQ(sumcheck_arith::add(x, y), x + y);
-    EXPECT_EQ(sumcheck_arith::sub(x, y), x - y);
+    EXPECT_EQ(sumcheck_arith::mul(x, a), x * a);
+    EXPECT_EQ(Gl::from_u64(sumcheck_arith::times7_partial(a.value())), a * Gl::from_u64(7));
+    const sumcheck_arith::FixedMultiplier<GlExt3> r(z);
+    EXPECT_EQ(r.fold(x, y), x + z * (y - x));
+    EXPECT_EQ(r.fold(a, b), GlExt3(a) + z * GlExt3(b - a));
+  }
+}
+
+TEST(SumcheckArith, UnreducedSumsMatchFieldOperators) {
+  const std::vector<Gl> v = arith_samples();
+  sumcheck_arith::ProductSum<Gl, Gl> sbb;
+  sumcheck_arith::ProductSum<GlExt3, Gl> seb;
+  sumcheck_arith::ProductSum<GlExt3, GlExt3> see;
+  Gl ebb = Gl::zero();
+  GlExt3 eeb = GlExt3::zero(), eee = GlExt3::zero();
+  // Start with the largest operands, so that the top limbs fill at once.
+  for (size_t i = 0; i < v.size(); ++i) {
+    const Gl a = i < 8 ? Gl::from_u64(Gl::kModulus - 1) : v[i], b = i < 8 ? a : v[(i * 11 + 1) % v.size()];
+    const GlExt3 x = i < 8 ? GlExt3::from_coeffs(std::array<Gl, 3>{a, a, a}.data()) : ext(v, i), y = i < 8 ? x : ext(v, i + 1);
+    sbb.add(a, b);
+    seb.add(x, b);
+    see.add(x, y);
+    ebb += a * b;
+    eeb += x * b;
+    eee += x * y;
+    if (i % 97 == 0) {
+      ASSERT_EQ(sbb.result(), ebb) << i;
+      ASSERT_EQ(seb.result(), eeb) << i;
+      ASSERT_EQ(see.result(), eee) << i;
+    }
+  }
+  EXPECT_EQ(sbb.result(), ebb);
+  EXPECT_EQ(seb.result(), eeb);
+  EXPECT_EQ(see.result(), eee);
+}
+
+// lo + 2^64 mid + 2^128 top modulo p, for any limbs (top up to 2^64 - 1).
+TEST(SumcheckArith, WideReductionIsExact) {
+  const std::vector<Gl> v = arith_samples();
+  const Gl two64 = Gl::from_u64(Gl::kEpsilon), two128 = two64 * two64;
+  ProverRng rng = ProverRng::from_seed_u64(9);
+  for (int i = 0; i < 3000; ++i) {
+    sumcheck_arith::Wide192 w;
+    w.lo = i < 8 ? ~uint64_t{0} : rng.next_u64();
+    w.mid = i < 8 ? ~uint64_t{0} - static_cast<uint64_t>(i) : rng.next_u64();
+    w.top = i % 3 == 0 ? rng.next_u64() : (i % 3 == 1 ? rng.next_u64() >> 40 : static_cast<uint64_t>(i));
+    const Gl expected = Gl::from_u64(w.lo) + Gl::from_u64(w.mid) * two64 + Gl::from_u64(w.top) * two128;
+    ASSERT_EQ(w.reduce(), expected) << i;
   }
 }
 
