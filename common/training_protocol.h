@@ -123,8 +123,15 @@ struct TrainingTables {
   // hashed again by every lookup that uses the table (docs/PROTOCOL.md §5.2).
   std::array<uint8_t, 32> norm_digest{}, exp_hi_digest{}, exp_lo_digest{};
 
+  // Not an aggregate: TrainingTables{norm, hi, lo} would leave the digests
+  // zero, and function_table would then absorb them; build with over().
+  TrainingTables() = default;
+
   static TrainingTables over(std::span<const Gl> norm, std::span<const Gl> exp_hi, std::span<const Gl> exp_lo) {
-    TrainingTables t{norm, exp_hi, exp_lo};
+    TrainingTables t;
+    t.norm = norm;
+    t.exp_hi = exp_hi;
+    t.exp_lo = exp_lo;
     t.norm_digest = logup_column_digest<Blake2b256, Gl>(norm);
     t.exp_hi_digest = logup_column_digest<Blake2b256, Gl>(exp_hi);
     t.exp_lo_digest = logup_column_digest<Blake2b256, Gl>(exp_lo);

@@ -141,6 +141,11 @@ class BasicTrainingSegmentProver {
  public:
   using E = GlExt3;
 
+  // tables_ views this object's own vectors: a copy would view the original's.
+  BasicTrainingSegmentProver(const BasicTrainingSegmentProver&) = delete;
+  BasicTrainingSegmentProver& operator=(const BasicTrainingSegmentProver&) = delete;
+  BasicTrainingSegmentProver(BasicTrainingSegmentProver&&) = default;  // the vectors' buffers move with it
+
   // data: the committed dataset (its commitment's values are in dataset.slots).
   BasicTrainingSegmentProver(const TrainingSetup& setup, const TrainingDigest& statement_digest,
                              const TrainingCommitment& dataset, const formats::LabelledImages& data,
