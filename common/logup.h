@@ -242,34 +242,46 @@ E index_column_mle(std::span<const E> z) {
   return acc;
 }
 
-// The MLE of 2^|z| explicit values at z with O(|z|) memory: a binary counter
-// of partial folds, each pair (lo, hi) at level L folded with z_L.
-template <class E, class F>
-E streaming_mle(std::span<const F> values, std::span<const E> z) {
-  std::array<E, kMaxClaimVariables + 1> stack{};
-  std::array<uint32_t, kMaxClaimVariables + 1> level{};
-  size_t top = 0;
-  for (const F& v : values) {
-    E cur(v);
-    uint32_t l = 0;
-    while (top > 0 && level[top - 1] == l) {
-      const E& lo = stack[top - 1];
-      cur = lo + z[l] * (cur - lo);
-      --top;
+// A binary counter of partial folds: values pushed in index order at level L
+// (each the MLE of 2^L consecutive entries over z_0..z_{L-1}) are paired
+// (lo, hi) and folded with z_L as soon as two share a level. O(|z|) memory.
+template <class E>
+class MleFoldCounter {
+ public:
+  explicit MleFoldCounter(std::span<const E> z) : z_(z) {}
+  void push(E cur, uint32_t l) {
+    while (top_ > 0 && level_[top_ - 1] == l) {
+      const E& lo = stack_[top_ - 1];
+      cur = lo + z_[l] * (cur - lo);
+      --top_;
       ++l;
     }
-    stack[top] = cur;
-    level[top] = l;
-    ++top;
+    stack_[top_] = cur;
+    level_[top_] = l;
+    ++top_;
   }
-  return stack[0];
+  const E& result() const { return stack_[0]; }
+
+ private:
+  std::span<const E> z_;
+  std::array<E, kMaxClaimVariables + 1> stack_{};
+  std::array<uint32_t, kMaxClaimVariables + 1> level_{};
+  size_t top_ = 0;
+};
+
+// The MLE of 2^|z| explicit values at z with O(|z|) memory, one value at a time.
+template <class E, class F>
+E streaming_mle(std::span<const F> values, std::span<const E> z) {
+  MleFoldCounter<E> counter(z);
+  for (const F& v : values) counter.push(E(v), 0);
+  return counter.result();
 }
 
 // The MLE of 2^|z| base-field values at z: sum_i v_i eq(z, i), as
 // sum_h eq(z_hi, h) sum_lo v_(h,lo) eq(z_lo, lo) with the eq table of the low
 // (up to 8) variables on the stack: one extension-by-base product per nonzero
-// entry (public tables are often mostly zero), the high variables folded by
-// streaming_mle's counter. O(2^|z|) time, O(|z|) memory, same value.
+// entry (public tables are often mostly zero), the block sums folded over the
+// high variables by the same counter. O(2^|z|) time, O(|z|) memory, same value.
 template <class E, class F>
 E base_table_mle(std::span<const F> values, std::span<const E> z) {
   constexpr uint32_t kLowMax = 8;
@@ -286,26 +298,14 @@ E base_table_mle(std::span<const F> values, std::span<const E> z) {
       eq_low[i] = eq_low[i] - eq_low[i + half];
     }
   }
-  // Inner sums per block, then the counter fold over the high variables.
-  std::array<E, kMaxClaimVariables + 1> stack{};
-  std::array<uint32_t, kMaxClaimVariables + 1> level{};
-  size_t top = 0;
+  MleFoldCounter<E> counter(z);
   for (size_t b = 0; b < values.size(); b += block) {
-    E cur = E::zero();
+    E sum = E::zero();
     for (size_t i = 0; i < block; ++i)
-      if (!values[b + i].is_zero()) cur += eq_low[i] * values[b + i];
-    uint32_t l = low;
-    while (top > 0 && level[top - 1] == l) {
-      const E& lo = stack[top - 1];
-      cur = lo + z[l] * (cur - lo);
-      --top;
-      ++l;
-    }
-    stack[top] = cur;
-    level[top] = l;
-    ++top;
+      if (!values[b + i].is_zero()) sum += eq_low[i] * values[b + i];
+    counter.push(sum, low);
   }
-  return stack[0];
+  return counter.result();
 }
 
 // The digest an explicit table column is absorbed as (docs/PROTOCOL.md §5.2):
