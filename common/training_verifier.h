@@ -24,6 +24,7 @@
 #include "common/claim_accumulator.h"
 #include "common/pcs_verifier.h"
 #include "common/sumcheck.h"
+#include "common/training_claims.h"
 #include "common/training_protocol.h"
 #include "common/training_segment.h"
 #include "formats/cbor_reader.h"
@@ -46,15 +47,15 @@ struct TrainingFailure {
   PcsStatus pcs = PcsStatus::kOk;  // the commitment verifier's status when an opening failed
 };
 
-// Claim capacities per commitment; their storage is part of the scratch
-// query. The per-step script (docs/PROTOCOL.md §12) routes a fixed number of
-// claims per layer: measured on honest proofs, 53 + 66 L to a step's stack
-// and at most 3 + 8 L to a weight commitment (L layers; verify_real_proof_test
-// checks depths 2 and 4). The capacities allow about twice that; an honest
-// proof over them would be rejected (kClaimBatchingRejected), never overrun.
-inline constexpr size_t training_stack_claim_capacity(uint32_t layers) { return 128 + 128 * size_t{layers}; }
-inline constexpr size_t training_weight_claim_capacity(uint32_t layers) { return 16 + 16 * size_t{layers}; }
-inline constexpr size_t kTrainingDatasetClaimCapacity = 4;
+// Bounds on the claims per commitment, for the scratch query, which has no
+// layout at hand. Verification sizes its lists by the exact counts of
+// common/training_claims.h (docs/PROTOCOL.md §12.5 "Claim capacities");
+// training_claims_test checks these bounds against those counts over the
+// setup space (every depth, extreme widths and bit widths, both layouts,
+// segments of 1 to 64 steps), so the scratch a query names always holds them.
+inline constexpr size_t training_stack_claim_bound(uint32_t layers) { return 64 + 80 * size_t{layers}; }
+inline constexpr size_t training_weight_claim_bound(uint32_t layers) { return 8 + 12 * size_t{layers}; }
+inline constexpr size_t kTrainingDatasetClaimBound = 4;
 // The reduced claims of one commitment: one per handle.
 inline constexpr size_t kTrainingReducedClaimCapacity = 2 * kTrainingMaxLayers;
 
@@ -382,9 +383,9 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   b = Arena::add_sizes(b, Arena::bytes_for<PcsCommitment<GlExt3>>(2 * kTrainingMaxSegmentSteps + 2));
   b = Arena::add_sizes(b, 2 * kMaxSegmentBytes + 4096);  // decoded values never exceed their encoding
   // Claim lists for the longest segment: stacks, weights, dataset, one reduced list.
-  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps, training_stack_claim_capacity(setup.layers())));
-  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps + 1, training_weight_claim_capacity(setup.layers())));
-  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(1, kTrainingDatasetClaimCapacity));
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps, training_stack_claim_bound(setup.layers())));
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps + 1, training_weight_claim_bound(setup.layers())));
+  b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(1, kTrainingDatasetClaimBound));
   b = Arena::add_sizes(b, Arena::bytes_for<PendingClaim<GlExt3>>(kTrainingReducedClaimCapacity));
   size_t pcs = 0;
   for (uint32_t vars = 1; vars <= kPcsMaxVars; ++vars) {
@@ -449,11 +450,16 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   t.absorb_digest("train.dataset", d_digest);
   pcs_absorb_commitment(t, dataset);
 
-  // Pending claims per commitment, in the arena: T stacks, T + 1 weights, the dataset.
-  const std::span<ClaimList<E>> stack_acc = arena_claim_lists(arena, T, training_stack_claim_capacity(setup.layers()));
-  const std::span<ClaimList<E>> w_acc =
-      arena_claim_lists(arena, size_t{T} + 1, training_weight_claim_capacity(setup.layers()));
-  const std::span<ClaimList<E>> dataset_accs = arena_claim_lists(arena, 1, kTrainingDatasetClaimCapacity);
+  // Pending claims per commitment, in the arena: T stacks, T + 1 weights, the
+  // dataset, each list as long as the script's exact count (common/training_claims.h).
+  const TrainingClaimCapacities caps =
+      training_claim_capacities(setup, std::span<const TrainingLayout, 2>(layouts.data(), 2), tables, T);
+  if (!caps.valid || caps.stack > training_stack_claim_bound(setup.layers()) ||
+      caps.weights > training_weight_claim_bound(setup.layers()) || caps.dataset > kTrainingDatasetClaimBound)
+    return TrainingStatus::kBadSetup;
+  const std::span<ClaimList<E>> stack_acc = arena_claim_lists(arena, T, caps.stack);
+  const std::span<ClaimList<E>> w_acc = arena_claim_lists(arena, size_t{T} + 1, caps.weights);
+  const std::span<ClaimList<E>> dataset_accs = arena_claim_lists(arena, 1, caps.dataset);
   // The batched claims of one commitment at a time.
   const std::span<PendingClaim<E>> reduced_storage = pcs_arena_array<PendingClaim<E>>(arena, kTrainingReducedClaimCapacity);
   if (!arena.ok()) return TrainingStatus::kScratchTooSmall;

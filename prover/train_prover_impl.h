@@ -19,6 +19,7 @@
 #include "common/claim_accumulator.h"
 #include "common/gadget_linear.h"
 #include "common/gadget_matmul.h"
+#include "common/training_claims.h"
 #include "common/training_protocol.h"
 #include "common/training_segment.h"
 #include "formats/cbor_writer.h"
@@ -861,6 +862,16 @@ std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
     role.next_value_ = v;
   };
   if (run_dataset_check(role, l0, T, rows_bits) != TrainingStatus::kOk) throw std::logic_error("training: dataset check");
+
+  // The verifier sizes its claim lists by the script's counts
+  // (common/training_claims.h): a prover holding more would emit a proof no
+  // verifier accepts, so this is a bug, not a cheat.
+  const TrainingClaimCapacities caps =
+      training_claim_capacities(setup_, std::span<const TrainingLayout, 2>(layouts_), tables_, T);
+  bool within = caps.valid && dataset_claims_.size() <= caps.dataset;
+  for (const StepState& st : steps_) within = within && st.stack_claims.size() <= caps.stack;
+  for (const auto& wc : w_claims_) within = within && wc.size() <= caps.weights;
+  if (!within) throw std::logic_error("training: more claims on a commitment than the verifier's count");
 
   std::vector<PcsProof<Gl, E>> openings;
   constexpr bool kChecks = Hooks::self_checks();
