@@ -31,6 +31,53 @@ inline constexpr std::string_view kDataset = "zkpot/dataset";
 inline constexpr std::string_view kLookupColumn = "zkpot/lut-col";
 }  // namespace personal
 
+namespace hash_detail {
+
+// libsodium's BLAKE2b picks its compression function (AVX2 where the CPU has
+// it, else the portable one) in sodium_init(), which the library documents as
+// required before any other call; the verifier never called it and so ran the
+// portable code, about 1.6 times slower. Thread-safe and idempotent.
+inline bool sodium_ready() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+// The state after init with a personalisation: the personalisation padded to
+// 16 bytes, digest length 32, no key, no salt.
+inline void blake2b256_init(crypto_generichash_blake2b_state* st, std::string_view personalization) {
+  uint8_t pers[crypto_generichash_blake2b_PERSONALBYTES] = {0};
+  std::memcpy(pers, personalization.data(),
+              personalization.size() < sizeof pers ? personalization.size() : sizeof pers);
+  // Cannot fail for these fixed, valid lengths.
+  (void)crypto_generichash_blake2b_init_salt_personal(st, nullptr, 0, 32, nullptr, pers);
+}
+
+// Initial states of the fixed personalisations, built once: a state is copied
+// from here instead of re-deriving it (a copy of 384 bytes against a
+// parameter-block init; hashes of one or two blocks pay it on every node and
+// transcript squeeze). Unknown personalisations return nullptr.
+inline const crypto_generichash_blake2b_state* blake2b256_initial_state(std::string_view personalization) {
+  static constexpr std::string_view kCached[] = {
+      personal::kMerkleNode, personal::kMerkleLeaf, personal::kTranscript, personal::kSqueeze,
+      personal::kProofOfWork, personal::kLookupColumn, personal::kStatement, personal::kRun,
+      personal::kDataset};
+  constexpr size_t kCount = sizeof kCached / sizeof kCached[0];
+  struct Table {
+    crypto_generichash_blake2b_state st[kCount];
+  };
+  static const Table table = [] {
+    (void)sodium_ready();
+    Table t;
+    for (size_t i = 0; i < kCount; ++i) blake2b256_init(&t.st[i], kCached[i]);
+    return t;
+  }();
+  for (size_t i = 0; i < kCount; ++i)
+    if (kCached[i] == personalization) return &table.st[i];
+  return nullptr;
+}
+
+}  // namespace hash_detail
+
 class Blake2b256 {
  public:
   static constexpr size_t kDigestBytes = 32;
@@ -40,11 +87,12 @@ class Blake2b256 {
   class State {
    public:
     explicit State(std::string_view personalization) {
-      uint8_t pers[crypto_generichash_blake2b_PERSONALBYTES] = {0};
-      std::memcpy(pers, personalization.data(),
-                  personalization.size() < sizeof pers ? personalization.size() : sizeof pers);
-      // Cannot fail for these fixed, valid lengths.
-      (void)crypto_generichash_blake2b_init_salt_personal(&st_, nullptr, 0, kDigestBytes, nullptr, pers);
+      if (const crypto_generichash_blake2b_state* init = hash_detail::blake2b256_initial_state(personalization)) {
+        st_ = *init;
+      } else {
+        (void)hash_detail::sodium_ready();
+        hash_detail::blake2b256_init(&st_, personalization);
+      }
     }
     void update(const void* data, size_t len) {
       (void)crypto_generichash_blake2b_update(&st_, static_cast<const unsigned char*>(data), len);

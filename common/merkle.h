@@ -15,9 +15,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
+#include <type_traits>
 
 #include "common/arena.h"
+#include "common/blake2b_lanes.h"
 #include "common/hash.h"
 
 namespace zkpot {
@@ -236,6 +239,47 @@ bool merkle_multi_walk(unsigned height, uint64_t* pos, size_t m, OnPair&& on_pai
   return MerkleStatus::kOk;
 }
 
+namespace detail {
+
+// The node hashes of a multi-path walk, gathered and computed a batch at a
+// time (several independent one-block BLAKE2b compressions side by side,
+// common/blake2b_lanes.h) instead of one by one; the digests are the same.
+// A parent is written to its slot w only when its batch is hashed: slots of
+// the current level are written at w <= r and read at r, and the reads of a
+// batch all come before its writes, so the in-place walk stays correct as
+// long as the batch is flushed before the next level reads it.
+class MerkleNodeBatch {
+ public:
+  using Digest = Blake2b256::Digest;
+  explicit MerkleNodeBatch(std::span<Digest> digests) : digests_(digests) {}
+  void add(const Digest& left, const Digest& right, size_t slot) {
+    std::memcpy(blocks_ + 64 * n_, left.data(), 32);
+    std::memcpy(blocks_ + 64 * n_ + 32, right.data(), 32);
+    slots_[n_++] = slot;
+    if (n_ == kBatch) flush();
+  }
+  void flush() {
+    if (n_ == 0) return;
+    uint8_t out[32 * kBatch];
+    blake2b_lanes::hash64_many(node_state(), blocks_, n_, out);
+    for (size_t i = 0; i < n_; ++i) std::memcpy(digests_[slots_[i]].data(), out + 32 * i, 32);
+    n_ = 0;
+  }
+
+ private:
+  static const blake2b_lanes::InitialState& node_state() {
+    static const blake2b_lanes::InitialState st(personal::kMerkleNode);
+    return st;
+  }
+  static constexpr size_t kBatch = 16;
+  std::span<Digest> digests_;
+  uint8_t blocks_[64 * kBatch];
+  size_t slots_[kBatch];
+  size_t n_ = 0;
+};
+
+}  // namespace detail
+
 // Verifies a multi-path opening, overwriting `digests`: on entry digests[i] is
 // the digest of leaf indices[i]. position_scratch must hold indices.size()
 // entries and must not alias indices. Every sibling must be consumed, and none
@@ -251,15 +295,45 @@ template <class H = Blake2b256>
   if (position_scratch.size() < indices.size()) return MerkleStatus::kScratchTooSmall;
   std::copy(indices.begin(), indices.end(), position_scratch.begin());
   size_t next = 0;
-  const bool enough = detail::merkle_multi_walk(
-      height, position_scratch.data(), indices.size(),
-      [&](unsigned, size_t w, size_t r) { digests[w] = merkle_node_digest<H>(digests[r], digests[r + 1]); },
-      [&](unsigned, size_t w, size_t r, uint64_t sibling_pos) {
-        if (next == siblings.size()) return false;
-        const typename H::Digest& s = siblings[next++];
-        digests[w] = (sibling_pos & 1) != 0 ? merkle_node_digest<H>(digests[r], s) : merkle_node_digest<H>(s, digests[r]);
-        return true;
-      });
+  bool enough = true;
+  if constexpr (std::is_same_v<H, Blake2b256>) {
+    detail::MerkleNodeBatch batch(digests);
+    unsigned batch_level = 0;
+    auto level_start = [&](unsigned level) {
+      if (level != batch_level) {
+        batch.flush();  // the previous level's parents, before this level reads them
+        batch_level = level;
+      }
+    };
+    enough = detail::merkle_multi_walk(
+        height, position_scratch.data(), indices.size(),
+        [&](unsigned level, size_t w, size_t r) {
+          level_start(level);
+          batch.add(digests[r], digests[r + 1], w);
+        },
+        [&](unsigned level, size_t w, size_t r, uint64_t sibling_pos) {
+          level_start(level);
+          if (next == siblings.size()) return false;
+          const typename H::Digest& s = siblings[next++];
+          if ((sibling_pos & 1) != 0)
+            batch.add(digests[r], s, w);
+          else
+            batch.add(s, digests[r], w);
+          return true;
+        });
+    batch.flush();
+  } else {
+    enough = detail::merkle_multi_walk(
+        height, position_scratch.data(), indices.size(),
+        [&](unsigned, size_t w, size_t r) { digests[w] = merkle_node_digest<H>(digests[r], digests[r + 1]); },
+        [&](unsigned, size_t w, size_t r, uint64_t sibling_pos) {
+          if (next == siblings.size()) return false;
+          const typename H::Digest& s = siblings[next++];
+          digests[w] =
+              (sibling_pos & 1) != 0 ? merkle_node_digest<H>(digests[r], s) : merkle_node_digest<H>(s, digests[r]);
+          return true;
+        });
+  }
   if (!enough) return MerkleStatus::kTooFewSiblings;
   if (next != siblings.size()) return MerkleStatus::kTooManySiblings;
   return digests[0] == root ? MerkleStatus::kOk : MerkleStatus::kRootMismatch;

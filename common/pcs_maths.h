@@ -39,12 +39,17 @@ F pcs_leaf_point_inverse(const F& shift_inverse, unsigned log_n, unsigned k, uin
 // Folds one leaf of 2^k values (bit-reversed order, see above) with the
 // challenges r_0..r_{k-1}: each level pairs (v_2i, v_2i+1) = (P(x), P(-x)),
 // x = Y zeta^rev_{k-1}(i), and keeps (P(x) + P(-x))/2 + r (P(x) - P(-x))/(2x),
-// the even part plus r times the odd part. `work` holds 2^k values; the
+// the even part plus r times the odd part. `work` holds 2^(k-1) values; the
 // result is the folded polynomial at Y^(2^k).
+//
+// Cost (docs/PROTOCOL.md §9.3): each level is linear in its inputs, so the
+// halvings are applied once, as 2^-k on the result; a base-field leaf's first
+// level stays in F up to one product r_0 (F value), and the later levels cost
+// one product in K per pair. The value is the same as halving every level.
 template <class F, class E, class V>
 E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::span<const E> r, std::span<E> work) {
   const size_t n = size_t{1} << k;
-  for (size_t i = 0; i < n; ++i) work[i] = E(leaf[i]);
+  if (k == 0) return E(leaf[0]);
   const F half = F::from_u64((F::kModulus >> 1) + 1);  // (p + 1)/2 = 1/2, p odd
   F y_inv = y_inverse;
   // zeta^-1 = zeta^(2^k - 1) = prod_{i<k} zeta^(2^i): k squarings, no inversion.
@@ -54,24 +59,40 @@ E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::sp
   // 2^L-th power, so the level's zeta_inv^e is entry e·2^L (< 2^(k-1)).
   constexpr unsigned kMaxLeafBits = 12;
   F zpow[size_t{1} << (kMaxLeafBits - 1)];
-  const bool tabulate = k >= 1 && k <= kMaxLeafBits;
+  const bool tabulate = k <= kMaxLeafBits;
   if (tabulate) {
     zpow[0] = F::one();
     for (size_t e = 1; e < n / 2; ++e) zpow[e] = zpow[e - 1] * zeta_inv;
   }
-  for (unsigned level = 0; level < k; ++level) {
+  // Level 0, read from the leaf: 2^(k-1) pairs.
+  {
+    const size_t pairs = n >> 1;
+    const unsigned bits = k - 1;
+    for (size_t i = 0; i < pairs; ++i) {
+      const uint64_t e = reverse_bits(i, bits);
+      const F x_inv = y_inv * (tabulate ? zpow[e] : zeta_inv.pow(e));
+      const V& a = leaf[2 * i];
+      const V& b = leaf[2 * i + 1];
+      work[i] = E(a + b) + r[0] * ((a - b) * x_inv);
+    }
+    y_inv = y_inv.square();
+    zeta_inv = zeta_inv.square();
+  }
+  for (unsigned level = 1; level < k; ++level) {
     const size_t pairs = n >> (level + 1);
     const unsigned bits = k - level - 1;
     for (size_t i = 0; i < pairs; ++i) {
       const uint64_t e = reverse_bits(i, bits);
       const F x_inv = y_inv * (tabulate ? zpow[e << level] : zeta_inv.pow(e));
       const E a = work[2 * i], b = work[2 * i + 1];
-      work[i] = ((a + b) + r[level] * ((a - b) * x_inv)) * half;
+      work[i] = (a + b) + r[level] * ((a - b) * x_inv);
     }
     y_inv = y_inv.square();
     zeta_inv = zeta_inv.square();
   }
-  return work[0];
+  F scale = F::one();  // 2^-k
+  for (unsigned i = 0; i < k; ++i) scale *= half;
+  return work[0] * scale;
 }
 
 // eq(pow(x) restricted to variables [0, r.size()), r) where pow(x)_j = x^(2^j):

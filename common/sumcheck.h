@@ -54,46 +54,57 @@ inline const char* sumcheck_status_name(SumcheckStatus s) {
   return "unknown";
 }
 
-// Evaluates a polynomial of degree <= d given by its values at 0, 1, ..., d.
-// The weights 1 / prod_{j != i} (i - j) are computed once; an evaluation is
-// about 3d multiplications and no inversion (prefix and suffix products).
+// Evaluates a polynomial of degree <= d given by its values at 0, 1, ..., d,
+// in Newton's form: the forward differences D^k g(0) (subtractions only), then
+//   g(x) = D^0 + x/1 (D^1 + (x-1)/2 (D^2 + ... + (x-d+1)/d D^d)),
+// d products in E and d products by a base-field scalar, no inversion; the
+// same value as the Lagrange form (docs/PROTOCOL.md §3).
 template <class E>
 class LagrangeKernel {
+  // 1/k lives in the base field when E is an extension, so that (x - k + 1)/k
+  // is a product by a base scalar.
+  template <class T>
+  struct ScalarOf {
+    using type = T;
+  };
+  template <class T>
+    requires requires { typename T::Base; }
+  struct ScalarOf<T> {
+    using type = typename T::Base;
+  };
+
  public:
+  using Scalar = typename ScalarOf<E>::type;
+
   // Requires 1 <= degree <= kMaxSumcheckDegree and a field characteristic above
   // degree (callers check the degree; every field here has p > 8).
   explicit LagrangeKernel(unsigned degree) : degree_(degree) {
-    for (unsigned i = 0; i <= degree_; ++i) {
-      // prod_{j != i} (i - j) = (-1)^(d-i) i! (d-i)!
-      uint64_t mag = 1;
-      for (unsigned j = 0; j <= degree_; ++j)
-        if (j != i) mag *= (i > j ? i - j : j - i);
-      E w = E::from_u64(mag).inverse();
-      if ((degree_ - i) % 2 == 1) w = -w;
-      weights_[i] = w;
+    // 1/k for k = 1..d from one inversion of d!: 1/k = (k-1)! (1/k!).
+    std::array<Scalar, kMaxSumcheckDegree + 1> fact;
+    fact[0] = Scalar::one();
+    for (unsigned k = 1; k <= degree_; ++k) fact[k] = fact[k - 1] * Scalar::from_u64(k);
+    Scalar inv_fact = fact[degree_].inverse();  // 1/d!
+    for (unsigned k = degree_; k >= 1; --k) {
+      inv_[k] = inv_fact * fact[k - 1];
+      inv_fact = inv_fact * Scalar::from_u64(k);  // 1/(k-1)!
     }
   }
   unsigned degree() const { return degree_; }
 
   // values[k] = g(k) for k = 0..degree.
   E evaluate(const E* values, const E& x) const {
-    std::array<E, kMaxSumcheckDegree + 1> prefix;  // prefix[i] = prod_{j<i} (x - j)
-    E acc = E::one();
-    for (unsigned i = 0; i <= degree_; ++i) {
-      prefix[i] = acc;
-      acc *= x - E::from_u64(i);
-    }
-    E result = E::zero(), suffix = E::one();  // suffix = prod_{j>i} (x - j)
-    for (unsigned i = degree_ + 1; i-- > 0;) {
-      result += values[i] * weights_[i] * prefix[i] * suffix;
-      suffix *= x - E::from_u64(i);
-    }
-    return result;
+    std::array<E, kMaxSumcheckDegree + 1> diff;
+    for (unsigned i = 0; i <= degree_; ++i) diff[i] = values[i];
+    for (unsigned k = 1; k <= degree_; ++k)
+      for (unsigned i = degree_; i >= k; --i) diff[i] -= diff[i - 1];
+    E acc = diff[degree_];
+    for (unsigned k = degree_; k >= 1; --k) acc = diff[k - 1] + acc * ((x - E::from_u64(k - 1)) * inv_[k]);
+    return acc;
   }
 
  private:
   unsigned degree_;
-  std::array<E, kMaxSumcheckDegree + 1> weights_{};
+  std::array<Scalar, kMaxSumcheckDegree + 1> inv_{};  // inv_[k] = 1/k
 };
 
 // Expands a round message (d values) into g(0..d) using the running claim.
