@@ -209,47 +209,61 @@ struct FixedMultiplier<GlExt3> {
   }
 };
 
-// Binds the first two variables of a table at once, with weights w_u =
-// eq((r_0, r_1), u): given entries b[0..3], returns sum_u w_u b[u]. Generic
-// fields: their operators.
-template <class E>
-struct FixedWeights4 {
-  E w[4];
-  ZKPOT_SUMCHECK_INLINE FixedWeights4(const E& r0, const E& r1) {
-    const E one = E::one();
-    w[0] = (one - r0) * (one - r1);
-    w[1] = r0 * (one - r1);
-    w[2] = (one - r0) * r1;
-    w[3] = r0 * r1;
+// Binds the first V variables of a table at once, with weights w_u =
+// eq((r_0, ..., r_{V-1}), u): given entries b[0 .. 2^V - 1], returns
+// sum_u w_u b[u]. Generic fields: their operators.
+template <class E, unsigned V>
+struct FixedWeights {
+  static constexpr unsigned kEntries = 1u << V;
+  E w[kEntries];
+  // r: V challenges (r_0 binds index bit 0).
+  ZKPOT_SUMCHECK_INLINE explicit FixedWeights(const E* r) {
+    w[0] = E::one();
+    for (unsigned v = 0; v < V; ++v)
+      for (unsigned u = 1u << v; u-- > 0;) {
+        w[u | (1u << v)] = w[u] * r[v];
+        w[u] = w[u] - w[u | (1u << v)];
+      }
   }
   template <class S>
   ZKPOT_SUMCHECK_INLINE E fold(const S* b) const {
-    return w[0] * E(b[0]) + w[1] * E(b[1]) + w[2] * E(b[2]) + w[3] * E(b[3]);
+    E acc = E::zero();
+    for (unsigned u = 0; u < kEntries; ++u) acc += w[u] * E(b[u]);
+    return acc;
   }
 };
 
-// GlExt3 weights on Goldilocks entries: 12 products, 3 reductions.
-template <>
-struct FixedWeights4<GlExt3> {
-  uint64_t w[4][3];
-  ZKPOT_SUMCHECK_INLINE FixedWeights4(const GlExt3& r0, const GlExt3& r1) {
-    const GlExt3 one = GlExt3::one();
-    const GlExt3 e[4] = {(one - r0) * (one - r1), r0 * (one - r1), (one - r0) * r1, r0 * r1};
-    for (unsigned u = 0; u < 4; ++u)
+// GlExt3 weights on Goldilocks entries: 3 * 2^V products, 3 reductions.
+template <unsigned V>
+struct FixedWeights<GlExt3, V> {
+  static constexpr unsigned kEntries = 1u << V;
+  uint64_t w[kEntries][3];
+  ZKPOT_SUMCHECK_INLINE explicit FixedWeights(const GlExt3* r) {
+    GlExt3 e[kEntries];
+    e[0] = GlExt3::one();
+    for (unsigned v = 0; v < V; ++v)
+      for (unsigned u = 1u << v; u-- > 0;) {
+        e[u | (1u << v)] = e[u] * r[v];
+        e[u] = e[u] - e[u | (1u << v)];
+      }
+    for (unsigned u = 0; u < kEntries; ++u)
       for (unsigned c = 0; c < 3; ++c) w[u][c] = e[u].coeff(c).value();
   }
   ZKPOT_SUMCHECK_INLINE GlExt3 fold(const Goldilocks* b) const {
     Wide192 c[3];
-    for (unsigned u = 0; u < 4; ++u)
+    for (unsigned u = 0; u < kEntries; ++u)
       for (unsigned k = 0; k < 3; ++k) c[k].add_product(w[u][k], b[u].value());
     return make3(c[0].reduce(), c[1].reduce(), c[2].reduce());
   }
   template <class S>
   ZKPOT_SUMCHECK_INLINE GlExt3 fold(const S* b) const {
-    GlExt3 e[4];
-    for (unsigned u = 0; u < 4; ++u)
-      for (unsigned k = 0; k < 3; ++k) e[u].coeff(k) = Goldilocks::from_canonical(w[u][k]);
-    return e[0] * GlExt3(b[0]) + e[1] * GlExt3(b[1]) + e[2] * GlExt3(b[2]) + e[3] * GlExt3(b[3]);
+    GlExt3 acc = GlExt3::zero();
+    for (unsigned u = 0; u < kEntries; ++u) {
+      GlExt3 e;
+      for (unsigned k = 0; k < 3; ++k) e.coeff(k) = Goldilocks::from_canonical(w[u][k]);
+      acc += e * GlExt3(b[u]);
+    }
+    return acc;
   }
 };
 

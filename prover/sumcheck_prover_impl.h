@@ -80,6 +80,8 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
     for (uint32_t s = split; s <= n; ++s) eq_high.push_back(eq_table<E>(z.subspan(s, n - s)));
   }
   E alpha = E::one();  // prod_{i<j} eq(z_i, r_i)
+  // Rounds 0-2 from one pass over the base tables (sumcheck_round_kernel.h).
+  const bool fused = kGridRound1 && !weighted && n >= 3 && d <= kMaxFusedDegree;
 
   if (odd_.size() < num_factors) odd_.resize(num_factors);
   if (even_.size() < num_factors) even_.resize(num_factors);
@@ -113,6 +115,46 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
         for (unsigned p = 0; p < np_count; ++p) values[p] += poly.terms[t].coeff * totals[t * np_count + p];
     };
     auto run = [&]<unsigned NP, bool S>() {
+      if constexpr (kGridRound1 && S && NP <= kMaxFusedDegree) {
+        if (fused && j <= 2) {
+          constexpr unsigned G = NP + 1;
+          using L = sumcheck_detail::FusedGridLayout<NP, G>;
+          const size_t nterms = poly.terms.size();
+          if (j == 0) {  // the one pass over the base tables for rounds 0, 1 and 2
+            auto fill = [&](size_t i0, size_t nb, F* v) {
+              sumcheck_detail::load_fused_grid_block<NP, G>(base.data(), num_factors, i0, nb, v);
+            };
+            evaluate_round<L::kPoints, F>(num_pairs / 4, num_factors, poly, fill, nullptr, nullptr, 0,
+                                          &grid_totals);
+          }
+          const E* g = grid_totals.data();
+          std::array<E, kMaxSumcheckDegree + 2> column{}, row{};
+          totals.assign(nterms * NP, E::zero());
+          for (size_t t = 0; t < nterms; ++t) {
+            const unsigned m = poly.terms[t].num_factors;  // the term's degree in each grid variable
+            const E* gt = g + t * L::kPoints;
+            for (unsigned p = 0; p < NP; ++p) {
+              E& total = totals[t * NP + p];
+              if (j == 0) {
+                for (unsigned q = 0; q < 4; ++q) total += gt[q * NP + p];
+              } else if (j == 1) {  // sum the two quads, interpolate x_0 at r_0
+                for (unsigned x = 0; x < G; ++x)
+                  column[x] = gt[L::kRound0 + x * NP + p] + gt[L::kRound0 + (G + x) * NP + p];
+                total = sumcheck_detail::interpolate_with_infinity(column.data(), m, G, out.point[0]);
+              } else {  // interpolate x_0 at r_0, then x_1 at r_1
+                for (unsigned t1 = 0; t1 < G; ++t1) {
+                  for (unsigned t0 = 0; t0 < G; ++t0)
+                    column[t0] = gt[L::kRound0 + L::kRound1 + (t1 * G + t0) * NP + p];
+                  row[t1] = sumcheck_detail::interpolate_with_infinity(column.data(), m, G, out.point[0]);
+                }
+                total = sumcheck_detail::interpolate_with_infinity(row.data(), m, G, out.point[1]);
+              }
+            }
+          }
+          combine(NP);
+          return;
+        }
+      }
       if (j == 0) {
         const sumcheck_detail::DirectPairs<F> pairs{base.data()};
         auto fill = [&](size_t i0, size_t nb, F* v) {
@@ -156,8 +198,11 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
       if (j == 1) {
         evaluate_from(sumcheck_detail::FoldingPairs<F, E>{base.data(), cur.data(), r});
       } else if (kGridRound1 && j == 2) {
-        const sumcheck_arith::FixedWeights4<E> w(out.point[0], out.point[1]);
-        evaluate_from(sumcheck_detail::TwoVariableFoldingPairs<F, E>{base.data(), cur.data(), w});
+        const sumcheck_arith::FixedWeights<E, 2> w(out.point.data());
+        evaluate_from(sumcheck_detail::MultiVariableFoldingPairs<F, E, 2>{base.data(), cur.data(), w});
+      } else if (fused && j == 3) {
+        const sumcheck_arith::FixedWeights<E, 3> w(out.point.data());
+        evaluate_from(sumcheck_detail::MultiVariableFoldingPairs<F, E, 3>{base.data(), cur.data(), w});
       } else {
         evaluate_from(sumcheck_detail::FoldingPairs<E, E>{prev.data(), cur.data(), r});
       }
@@ -166,7 +211,8 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
       sumcheck_detail::dispatch_points<true>(np, run);
     else
       sumcheck_detail::dispatch_points<false>(np, run);
-    if (j >= 1 && !(kGridRound1 && j == 1)) std::swap(cur, prev);  // prev now holds level j
+    // prev now holds level j, where this round wrote it.
+    if (j >= 1 && !(kGridRound1 && j == 1) && !(fused && j <= 2)) std::swap(cur, prev);
 
     // The product part at X = 0..inner_degree.
     if (skip1) {
@@ -222,7 +268,9 @@ SumcheckProverOutput<E> SumcheckProver<F, E>::prove(Transcript<H>& transcript, c
     if (n == 1)
       out.factor_evaluations[k] = E(base[k][0]) + r_last * (base[k][1] - base[k][0]);
     else if (kGridRound1 && n == 2)  // level 1 was never materialised
-      out.factor_evaluations[k] = sumcheck_arith::FixedWeights4<E>(out.point[0], r_last).fold(base[k]);
+      out.factor_evaluations[k] = sumcheck_arith::FixedWeights<E, 2>(out.point.data()).fold(base[k]);
+    else if (fused && n == 3)  // neither were levels 1 and 2
+      out.factor_evaluations[k] = sumcheck_arith::FixedWeights<E, 3>(out.point.data()).fold(base[k]);
     else
       out.factor_evaluations[k] = prev[k][0] + r_last * (prev[k][1] - prev[k][0]);
   }

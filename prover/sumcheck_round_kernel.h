@@ -52,19 +52,21 @@ struct FoldingPairs {
   }
 };
 
-// Round 2 when round 1 ran on the grid (below): pair i of level 2 is bound
-// from entries 8i..8i+7 of the caller's tables with (r_0, r_1) at once, and
-// stored. Level 1 is never materialised.
-template <class S, class E>
-struct TwoVariableFoldingPairs {
+// The round after the grid rounds (below): pair i of level V is bound from
+// entries 2^(V+1) i .. 2^(V+1) i + 2^(V+1) - 1 of the caller's tables with
+// (r_0, ..., r_{V-1}) at once, and stored. Levels 1 .. V-1 are never
+// materialised.
+template <class S, class E, unsigned V>
+struct MultiVariableFoldingPairs {
   using Value = E;
+  static constexpr size_t kSpan = size_t{1} << V;
   const S* const* base;
   E* const* cur;
-  sumcheck_arith::FixedWeights4<E> w;
+  sumcheck_arith::FixedWeights<E, V> w;
   ZKPOT_SUMCHECK_INLINE void load(size_t k, size_t i, E& lo, E& hi) const {
-    const S* p = base[k] + 8 * i;
+    const S* p = base[k] + 2 * kSpan * i;
     lo = w.fold(p);
-    hi = w.fold(p + 4);
+    hi = w.fold(p + kSpan);
     E* c = cur[k] + 2 * i;
     c[0] = lo;
     c[1] = hi;
@@ -131,6 +133,91 @@ void load_grid_block(const F* const* base, size_t num_factors, size_t i0, size_t
   }
 }
 
+// Rounds 0, 1 and 2 of an unweighted sumcheck from one pass over the base
+// tables (docs/PROTOCOL.md §3): none of their sums depends on a challenge, so
+// each group of 8 entries (an "octet": x_0, x_1, x_2) yields
+//   - round 0: its 4 pairs at the NP points X of x_0;
+//   - round 1: its 2 quads on the grid of x_0 and the points X of x_1;
+//   - round 2: the octet on the G x G grid of (x_0, x_1) and the points X of x_2;
+// all in the base field. The points X are 0, 2, ..., NP (X = 1 follows from
+// the claim). The grid of x_0 and x_1 is t = 0, 1, ..., G - 2 and infinity
+// (the slope, so a product there is the leading coefficient): most grid values
+// are then table entries, without additions. Rounds 1 and 2 interpolate the
+// grid at r_0 (and r_1) afterwards (interpolate_with_infinity).
+template <unsigned NP, unsigned G>
+struct FusedGridLayout {
+  static constexpr unsigned kRound0 = 4 * NP;      // pair q, point p: q * NP + p
+  static constexpr unsigned kRound1 = 2 * G * NP;  // quad h, t, point p: kRound0 + (h * G + t) * NP + p
+  static constexpr unsigned kRound2 = G * G * NP;  // (t0, t1), point p: kRound0 + kRound1 + (t1 * G + t0) * NP + p
+  static constexpr unsigned kPoints = kRound0 + kRound1 + kRound2;
+};
+
+// o[0] = lo, o[stride * p] = lo + (p + 1) (hi - lo) for p = 1..NP-1 (the
+// points X = 0, 2, 3, ..., NP).
+template <unsigned NP, class F>
+ZKPOT_SUMCHECK_INLINE void points_skipping_one(F lo, F hi, F* o, size_t stride) {
+  o[0] = lo;
+  const F diff = hi - lo;
+  F x = hi;
+  for (unsigned p = 1; p < NP; ++p) {
+    x = x + diff;
+    o[stride * p] = x;
+  }
+}
+
+// The line through a (t = 0) and b (t = 1) on the grid 0, 1, ..., G - 2, infinity.
+template <unsigned G, class F>
+ZKPOT_SUMCHECK_INLINE void grid_line(F a, F b, F* g) {
+  static_assert(G >= 2);
+  const F step = b - a;
+  g[0] = a;
+  if constexpr (G > 2) g[1] = b;
+  for (unsigned t = 2; t + 1 < G; ++t) g[t] = g[t - 1] + step;
+  g[G - 1] = step;
+}
+
+// v[(k * kPoints + point) * kBlockPairs + i]: factor k on octet i0 + i.
+template <unsigned NP, unsigned G, class F>
+void load_fused_grid_block(const F* const* base, size_t num_factors, size_t i0, size_t nb, F* v) {
+  using L = FusedGridLayout<NP, G>;
+  constexpr size_t B = kBlockPairs;
+  for (size_t k = 0; k < num_factors; ++k) {
+    F* out = v + k * L::kPoints * B;
+    const F* src = base[k] + 8 * i0;
+    for (size_t i = 0; i < nb; ++i) {
+      const F* b = src + 8 * i;
+      for (unsigned q = 0; q < 4; ++q) points_skipping_one<NP>(b[2 * q], b[2 * q + 1], out + (q * NP) * B + i, B);
+      // line[x2 * 2 + x1][t0]: the entries (., x1, x2) on the grid of x_0.
+      F line[4][G];
+      for (unsigned u = 0; u < 4; ++u) grid_line<G>(b[2 * u], b[2 * u + 1], line[u]);
+      for (unsigned t0 = 0; t0 < G; ++t0) {
+        // Round 1: quad h = x2, value at (t0, x_1 = X).
+        for (unsigned h = 0; h < 2; ++h)
+          points_skipping_one<NP>(line[2 * h][t0], line[2 * h + 1][t0],
+                                  out + (L::kRound0 + (h * G + t0) * NP) * B + i, B);
+        // Round 2: (t0, t1, x_2 = X), t1 on the grid of x_1.
+        F lo[G], hi[G];
+        grid_line<G>(line[0][t0], line[1][t0], lo);
+        grid_line<G>(line[2][t0], line[3][t0], hi);
+        for (unsigned t1 = 0; t1 < G; ++t1)
+          points_skipping_one<NP>(lo[t1], hi[t1], out + (L::kRound0 + L::kRound1 + (t1 * G + t0) * NP) * B + i,
+                                  B);
+      }
+    }
+  }
+}
+
+// A polynomial P of degree <= m (1 <= m < G) at r, from the grid values g[t] =
+// P(t) for t < m and g[G - 1] = the coefficient of t^m:
+// P(r) = (interpolation of g[0..m-1] at r) + g[G - 1] prod_{i<m} (r - i).
+template <class E>
+E interpolate_with_infinity(const E* g, unsigned m, unsigned G, const E& r) {
+  E lead = g[G - 1];
+  for (unsigned i = 0; i < m; ++i) lead *= r - E::from_u64(i);
+  if (m == 1) return g[0] + lead;
+  return LagrangeKernel<E>(m - 1).evaluate(g, r) + lead;
+}
+
 // prod[p * B + i] = product of the first `count` factors of `term` (count >= 1).
 template <unsigned NP, class T, class E>
 void partial_products(const ProductTerm<E>& term, uint32_t count, size_t nb, const T* v, T* prod) {
@@ -169,10 +256,15 @@ class UnweightedSums {
         }
         continue;
       }
-      partial_products<NP, T, E>(term, m - 1, nb, v_.data(), prod_.data());
+      // With two factors the first one's values are the partial product: no copy.
+      const T* prod = v_.data() + size_t{term.factors[0]} * NP * B;
+      if (m > 2) {
+        partial_products<NP, T, E>(term, m - 1, nb, v_.data(), prod_.data());
+        prod = prod_.data();
+      }
       for (unsigned p = 0; p < NP; ++p) {
         sumcheck_arith::ProductSum<T, T> s = sums_[t * NP + p];  // a local: no aliasing with the tables
-        for (size_t i = 0; i < nb; ++i) s.add(prod_[p * B + i], last[p * B + i]);
+        for (size_t i = 0; i < nb; ++i) s.add(prod[p * B + i], last[p * B + i]);
         sums_[t * NP + p] = s;
       }
     }

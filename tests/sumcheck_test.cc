@@ -190,17 +190,19 @@ TEST(Sumcheck, GoldenProofIsReproducible) {
   EXPECT_EQ(hex, "cc8acdd141eb78555afbc39782275da89f1f6b47a2eb612c467c23829dc5940b");
 }
 
-// Base-field tables take the grid path for round 1 (values at x_0 = 0..deg,
-// interpolated at r_0) and bind x_0, x_1 together in round 2; the same tables
-// lifted to the extension take the fold-first path. Both must send the same
-// messages, on one thread and on two.
+// Base-field tables take the grid paths: unweighted sums of degree <= 2 take
+// rounds 0-2 from one pass on the grid (x_0, x_1 at 0..deg-1 and infinity) and
+// bind x_0..x_2 together in round 3; the others run round 1 on the grid of x_0
+// and bind x_0, x_1 together in round 2. The same tables lifted to the
+// extension take the fold-first path. Both must send the same messages, on one
+// thread and on two.
 TEST(Sumcheck, BaseFieldRoundsMatchExtensionRounds) {
   uint64_t seed = 400;
   const unsigned saved_threads = num_threads();
   for (unsigned threads : {1u, 2u})
     for (bool weighted : {false, true})
       for (uint32_t degree = 1; degree <= 5; ++degree)
-        for (uint32_t n : {1u, 2u, 3u, 4u, 6u, 15u}) {  // 2^15: two chunks in rounds 0 and 1
+        for (uint32_t n : {1u, 2u, 3u, 4u, 6u, 15u, 16u}) {  // 2^16: two chunks of octets in the fused pass
           SCOPED_TRACE(testing::Message() << "threads=" << threads << " eq=" << weighted << " degree=" << degree
                                           << " n=" << n);
           set_num_threads(threads);
