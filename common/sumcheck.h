@@ -77,7 +77,9 @@ class LagrangeKernel {
   using Scalar = typename ScalarOf<E>::type;
 
   // Requires 1 <= degree <= kMaxSumcheckDegree and a field characteristic above
-  // degree (callers check the degree; every field here has p > 8).
+  // degree: callers check the degree; Goldilocks is far above it, but a toy
+  // field SmallPrimeField<P> with P <= degree would make d! zero and every
+  // value wrong (tests use such fields only with smaller degrees).
   explicit LagrangeKernel(unsigned degree) : degree_(degree) {
     // 1/k for k = 1..d from one inversion of d!: 1/k = (k-1)! (1/k!).
     std::array<Scalar, kMaxSumcheckDegree + 1> fact;
