@@ -19,6 +19,11 @@
  *    may be used concurrently.
  *  - Every hard limit below is checked against what a header declares,
  *    before anything is allocated from the scratch or hashed.
+ *  - The first hash calls libsodium's sodium_init() once (thread-safe), which
+ *    selects its fastest BLAKE2b code. sodium_init() also seeds libsodium's
+ *    random generator, so the process needs getrandom(2) or /dev/urandom even
+ *    though verification draws no randomness; a sandbox that denies both
+ *    should call sodium_init() before entering it.
  *
  * Two ways to verify:
  *  - zkpot_verify_buffer over a whole file in memory;
