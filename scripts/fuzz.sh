@@ -20,7 +20,7 @@ for bin in build/fuzz/fuzz/*_fuzzer; do
   cp -r "fuzz/corpus/$name/." "$work/$name/" 2>/dev/null || true
   echo "-- $name: ${secs}s"
   "$bin" -max_total_time="$secs" -max_len=4194304 -rss_limit_mb=4096 -print_final_stats=1 \
-    -artifact_prefix="$work/" "$work/$name" 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' || true
+    -artifact_prefix="$work/" "$work/$name" 2>&1 | grep -E 'stat::number_of_executed_units|DONE.*cov:|ERROR|SUMMARY' || true
   found=("$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*)  # nullglob: empty when none
   if [ ${#found[@]} -gt 0 ]; then
     echo "fuzz target $name found a failing input" >&2
