@@ -36,6 +36,7 @@
 #include "prover/rng.h"
 #include "prover/sumcheck_prover.h"
 #include "prover/train/step_witness.h"
+#include "prover/train_prover_opening.h"
 
 namespace zkpot {
 
@@ -50,15 +51,6 @@ struct CheatingTrainingHooks {
   static constexpr bool self_checks() { return false; }
 };
 #endif
-
-// A commitment the prover keeps until it is opened.
-struct TrainingCommitment {
-  std::vector<uint8_t> encoded;
-  TrainingDigest digest{};
-  // The committed values (slot order), shared: the PCS prover keeps spans into them, so copies must not move them.
-  std::shared_ptr<const std::vector<std::vector<Gl>>> slots;
-  std::shared_ptr<PcsProver> pcs;
-};
 
 namespace training_prover_detail {
 
@@ -719,91 +711,6 @@ void BasicTrainingSegmentProver<Hooks>::add_step(const train::StepWitness& w) {
   if (run_training_step(role, s, l, tables) != TrainingStatus::kOk) throw std::logic_error("training: script failed");
   // The committed weights-in tables are not needed after the step.
 }
-
-namespace training_prover_detail {
-
-// Batches the claims on one commitment (mirroring verify_claim_batching) and
-// opens it; appends the batching values to `values`. A claim whose block of
-// trailing coordinates is boolean only touches that block of W. The opening
-// draws its randomness from opening_rng, or from the commitment's stream if null.
-template <bool kSelfChecks>
-PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& com,
-                                    const std::vector<PendingClaim<GlExt3>>& claims, std::vector<GlExt3>* values,
-                                    ProverRng* opening_rng) {
-  using E = GlExt3;
-  ClaimAccumulator<E> acc(claims.size());
-  for (const auto& c : claims)
-    if (acc.add(c) != ClaimStatus::kOk) throw std::logic_error("training: inconsistent claims on one commitment");
-  const E gamma = claim_batching_begin(t, acc);
-  std::vector<PendingClaim<E>> reduced;
-  SumcheckProver<E, E> prover;
-  for (size_t i = 0; i < acc.size(); ++i) {
-    const PendingClaim<E>& c = acc.claims()[i];
-    if (acc.leader(i) != i) continue;
-    if (!acc.is_batched_leader(i)) {
-      reduced.push_back(c);
-      continue;
-    }
-    const std::vector<Gl>& table = com.slots->at(c.handle().id);
-    const uint32_t n = c.num_vars();
-    std::vector<E> p(table.size()), w(table.size(), E::zero());
-    for (size_t x = 0; x < table.size(); ++x) p[x] = E(table[x]);
-    E g = E::one();
-    for (const PendingClaim<E>& o : acc.claims()) {
-      if (o.handle() != c.handle()) continue;
-      const std::span<const E> pt = o.point();
-      uint32_t free_vars = n;  // trailing boolean coordinates fix a block
-      while (free_vars > 0 && (pt[free_vars - 1] == E::zero() || pt[free_vars - 1] == E::one())) --free_vars;
-      uint64_t block = 0;
-      for (uint32_t j = free_vars; j < n; ++j)
-        if (pt[j] == E::one()) block |= uint64_t{1} << (j - free_vars);
-      const std::vector<E> eq = eq_table<E>(pt.first(free_vars));
-      const size_t off = static_cast<size_t>(block << free_vars);
-      for (size_t x = 0; x < eq.size(); ++x) w[off + x] += g * eq[x];
-      g *= gamma;
-    }
-    SumOfProducts<E, E> poly;
-    poly.num_vars = n;
-    poly.tables = {std::span<const E>(p), std::span<const E>(w)};
-    poly.terms = {ProductTerm<E>::of(E::one(), {0, 1})};
-    // An honest prover proves the stated sum: the sumcheck prover itself
-    // refuses one that is not the table's (its final check), so no separate
-    // pass over the tables is needed. A cheating prover proves the true sum,
-    // which the verifier then finds differs from the stated one.
-    const E stated = claim_group_sum(acc, i, gamma);
-    const E claimed = kSelfChecks ? stated : sum_over_hypercube(poly);
-    SumcheckProverOutput<E> so = prover.prove(t, poly, claimed, nullptr);
-    values->insert(values->end(), so.proof.round_messages.begin(), so.proof.round_messages.end());
-    const E ev = so.factor_evaluations[0];
-    t.absorb_field("claims.eval", ev);
-    values->push_back(ev);
-    PendingClaim<E> b;
-    if (!PendingClaim<E>::make_evaluation(c.handle(), std::span<const E>(so.point), ev, &b)) throw std::logic_error("claim");
-    reduced.push_back(b);
-  }
-  std::vector<PcsClaim<E>> pcs_claims;
-  for (const auto& c : reduced) pcs_claims.push_back(PcsClaim<E>{static_cast<uint32_t>(c.handle().id), c.point(), c.value()});
-  PcsCheat cheat;
-  cheat.skip_self_checks = !kSelfChecks;
-  return opening_rng ? com.pcs->open(t, pcs_claims, *opening_rng, cheat) : com.pcs->open(t, pcs_claims, cheat);
-}
-
-inline void write_opening(CborWriter& w, const PcsProof<Gl, GlExt3>& p) {
-  w.begin_map(6);
-  w.write_key(kOpenKeyLayout).write_bytes(p.layout_digest);
-  w.write_key(kOpenKeyExt);
-  write_field_vector<GlExt3>(w, p.ext);
-  w.write_key(kOpenKeyBase);
-  write_field_vector<Gl>(w, p.base);
-  w.write_key(kOpenKeyDigests)
-      .write_bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.digests.data()), p.digests.size() * 32));
-  w.write_key(kOpenKeySalts)
-      .write_bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.salts.data()), p.salts.size() * 32));
-  w.write_key(kOpenKeyNonces)
-      .write_bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.nonces.data()), p.nonces.size() * 8));
-}
-
-}  // namespace training_prover_detail
 
 template <class Hooks>
 std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
