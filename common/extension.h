@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "common/field.h"
 #include "common/hd.h"
@@ -46,12 +47,12 @@ class Extension {
     return true;
   }
 
-  ZKPOT_HD Extension operator+(const Extension& o) const {
+  ZKPOT_HD_HOT Extension operator+(const Extension& o) const {
     Extension r;
     for (unsigned i = 0; i < D; ++i) r.c_[i] = c_[i] + o.c_[i];
     return r;
   }
-  ZKPOT_HD Extension operator-(const Extension& o) const {
+  ZKPOT_HD_HOT Extension operator-(const Extension& o) const {
     Extension r;
     for (unsigned i = 0; i < D; ++i) r.c_[i] = c_[i] - o.c_[i];
     return r;
@@ -62,12 +63,12 @@ class Extension {
     return r;
   }
   // Multiplication by a base element: D base products.
-  ZKPOT_HD Extension operator*(const B& b) const {
+  ZKPOT_HD_HOT Extension operator*(const B& b) const {
     Extension r;
     for (unsigned i = 0; i < D; ++i) r.c_[i] = c_[i] * b;
     return r;
   }
-  ZKPOT_HD Extension operator*(const Extension& o) const {
+  ZKPOT_HD_HOT Extension operator*(const Extension& o) const {
     Extension r;
     if constexpr (D == 1) {
       r.c_[0] = c_[0] * o.c_[0];
@@ -75,6 +76,14 @@ class Extension {
       const B w = B::from_u64(W);
       r.c_[0] = c_[0] * o.c_[0] + w * (c_[1] * o.c_[1]);
       r.c_[1] = c_[0] * o.c_[1] + c_[1] * o.c_[0];
+    } else if constexpr (std::is_same_v<B, Goldilocks>) {
+      // Schoolbook with X^3 = W and lazy reduction: nine 128-bit products,
+      // summed three at a time and reduced once per coefficient (Goldilocks::dot3),
+      // plus the two products W a_1, W a_2 (docs/PROTOCOL.md §1).
+      const B wa1 = mul_w(c_[1]), wa2 = mul_w(c_[2]);
+      r.c_[0] = B::dot3(c_[0], o.c_[0], wa1, o.c_[2], wa2, o.c_[1]);
+      r.c_[1] = B::dot3(c_[0], o.c_[1], c_[1], o.c_[0], wa2, o.c_[2]);
+      r.c_[2] = B::dot3(c_[0], o.c_[2], c_[1], o.c_[1], c_[2], o.c_[0]);
     } else {
       // Karatsuba with X^3 = W: six base products instead of nine.
       const B m0 = c_[0] * o.c_[0], m1 = c_[1] * o.c_[1], m2 = c_[2] * o.c_[2];
@@ -87,10 +96,10 @@ class Extension {
     }
     return r;
   }
-  ZKPOT_HD Extension& operator+=(const Extension& o) { return *this = *this + o; }
-  ZKPOT_HD Extension& operator-=(const Extension& o) { return *this = *this - o; }
-  ZKPOT_HD Extension& operator*=(const Extension& o) { return *this = *this * o; }
-  ZKPOT_HD Extension& operator*=(const B& o) { return *this = *this * o; }
+  ZKPOT_HD_HOT Extension& operator+=(const Extension& o) { return *this = *this + o; }
+  ZKPOT_HD_HOT Extension& operator-=(const Extension& o) { return *this = *this - o; }
+  ZKPOT_HD_HOT Extension& operator*=(const Extension& o) { return *this = *this * o; }
+  ZKPOT_HD_HOT Extension& operator*=(const B& o) { return *this = *this * o; }
   ZKPOT_HD bool operator==(const Extension& o) const {
     for (unsigned i = 0; i < D; ++i)
       if (c_[i] != o.c_[i]) return false;
@@ -146,7 +155,7 @@ class Extension {
   }
 
  private:
-  ZKPOT_HD static B mul_w(const B& x) { return x * B::from_u64(W); }
+  ZKPOT_HD_HOT static B mul_w(const B& x) { return x * B::from_u64(W); }
   B c_[D];
 };
 

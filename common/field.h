@@ -15,7 +15,7 @@ namespace zkpot {
 
 namespace detail {
 
-ZKPOT_HD void mul_wide(uint64_t a, uint64_t b, uint64_t* lo, uint64_t* hi) {
+ZKPOT_HD_HOT void mul_wide(uint64_t a, uint64_t b, uint64_t* lo, uint64_t* hi) {
 #if ZKPOT_DEVICE_CODE
   *lo = a * b;
   *hi = __umul64hi(a, b);
@@ -89,23 +89,50 @@ class Goldilocks {
 
   // Arithmetic is branchless (masks, not jumps): on random operands the carry
   // and borrow branches are unpredictable and cost more than the arithmetic.
-  ZKPOT_HD constexpr Goldilocks operator+(Goldilocks o) const {
+  ZKPOT_HD_HOT constexpr Goldilocks operator+(Goldilocks o) const {
     // a + b >= p exactly when b >= p - a; then (a + b + eps) mod 2^64 is
     // a + b - p, whether or not the sum carried out of 64 bits.
     const uint64_t s = v_ + o.v_;
     return Goldilocks(s + (mask(o.v_ >= kModulus - v_) & kEpsilon), 0);
   }
-  ZKPOT_HD constexpr Goldilocks operator-(Goldilocks o) const {
+  ZKPOT_HD_HOT constexpr Goldilocks operator-(Goldilocks o) const {
     // On a borrow the wrapped difference is a - b + 2^64; subtract eps = 2^64 - p.
     const uint64_t d = v_ - o.v_;
     return Goldilocks(d - (mask(v_ < o.v_) & kEpsilon), 0);
   }
   ZKPOT_HD constexpr Goldilocks operator-() const { return Goldilocks(v_ == 0 ? 0 : kModulus - v_, 0); }
-  ZKPOT_HD Goldilocks operator*(Goldilocks o) const {
+  ZKPOT_HD_HOT Goldilocks operator*(Goldilocks o) const {
     uint64_t lo, hi;
     detail::mul_wide(v_, o.v_, &lo, &hi);
     return reduce128(lo, hi);
   }
+  // a0 b0 + a1 b1 + a2 b2 with one reduction: the three 128-bit products are
+  // summed exactly (below 3 * 2^128, so the top word is at most 2), then
+  // reduced with 2^128 = -2^32 (mod p). The extension product's kernel.
+  ZKPOT_HD_HOT static Goldilocks dot3(Goldilocks a0, Goldilocks b0, Goldilocks a1, Goldilocks b1, Goldilocks a2,
+                                      Goldilocks b2) {
+    WideSum acc;
+    acc.add_product(a0, b0);
+    acc.add_product(a1, b1);
+    acc.add_product(a2, b2);
+    return acc.reduce();
+  }
+  // An exact sum of 128-bit products (up to 2^64 of them), reduced once.
+  struct WideSum {
+    uint64_t lo = 0, hi = 0, top = 0;
+    ZKPOT_HD_HOT void add_product(Goldilocks a, Goldilocks b) {
+      uint64_t l, h;
+      detail::mul_wide(a.v_, b.v_, &l, &h);
+      lo += l;
+      const uint64_t c = lo < l;
+      hi += h;
+      top += hi < h;
+      hi += c;
+      top += hi < c;
+    }
+    // lo + 2^64 hi + 2^128 top with 2^128 = -2^32 (mod p).
+    ZKPOT_HD_HOT Goldilocks reduce() const { return reduce128(lo, hi) - reduce128(top << 32, top >> 32); }
+  };
   ZKPOT_HD Goldilocks& operator+=(Goldilocks o) { return *this = *this + o; }
   ZKPOT_HD Goldilocks& operator-=(Goldilocks o) { return *this = *this - o; }
   ZKPOT_HD Goldilocks& operator*=(Goldilocks o) { return *this = *this * o; }
@@ -126,7 +153,7 @@ class Goldilocks {
   ZKPOT_HD Goldilocks inverse() const { return pow(kModulus - 2); }
 
   // x = lo + 2^64 (h_lo + 2^32 h_hi) = lo - h_hi + eps * h_lo  (mod p).
-  ZKPOT_HD static constexpr Goldilocks reduce128(uint64_t lo, uint64_t hi) {
+  ZKPOT_HD_HOT static constexpr Goldilocks reduce128(uint64_t lo, uint64_t hi) {
     const uint64_t h_hi = hi >> 32;
     const uint64_t h_lo = hi & kEpsilon;
     // Borrow: add p, i.e. subtract eps modulo 2^64 (no second wrap: t0 > eps).

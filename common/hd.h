@@ -6,9 +6,13 @@
 #if defined(__CUDACC__)
 #define ZKPOT_HD __host__ __device__ __forceinline__
 #define ZKPOT_HD_CONST __host__ __device__ constexpr
+#define ZKPOT_HD_HOT __host__ __device__ __forceinline__
 #else
 #define ZKPOT_HD inline
 #define ZKPOT_HD_CONST constexpr
+// The few-instruction field operations that inner loops call: g++ -O3 left
+// the extension product out of line, which cost 12% of verification time.
+#define ZKPOT_HD_HOT inline __attribute__((always_inline))
 #endif
 
 #if defined(__CUDA_ARCH__)

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "common/claims.h"
 #include "common/multilinear.h"
@@ -301,8 +302,21 @@ E base_table_mle(std::span<const F> values, std::span<const E> z) {
   MleFoldCounter<E> counter(z);
   for (size_t b = 0; b < values.size(); b += block) {
     E sum = E::zero();
-    for (size_t i = 0; i < block; ++i)
-      if (!values[b + i].is_zero()) sum += eq_low[i] * values[b + i];
+    if constexpr (std::is_same_v<E, GlExt3> && std::is_same_v<F, Gl>) {
+      // Each coefficient's block sum accumulated exactly and reduced once
+      // (Goldilocks::WideSum): the same value as the reduced products summed.
+      Gl::WideSum acc[3];
+      for (size_t i = 0; i < block; ++i) {
+        const Gl v = values[b + i];
+        if (v.is_zero()) continue;  // public tables are often mostly zero
+        for (unsigned c = 0; c < 3; ++c) acc[c].add_product(eq_low[i].coeff(c), v);
+      }
+      const Gl coeffs[3] = {acc[0].reduce(), acc[1].reduce(), acc[2].reduce()};
+      sum = E::from_coeffs(coeffs);
+    } else {
+      for (size_t i = 0; i < block; ++i)
+        if (!values[b + i].is_zero()) sum += eq_low[i] * values[b + i];
+    }
     counter.push(sum, low);
   }
   return counter.result();

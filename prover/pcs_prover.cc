@@ -497,8 +497,11 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
     }
     if (!last) {
       const WhirRound& nx = s.rounds[j + 1];
-      next_oracle = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng);
-      const Digest root = next_oracle.tree->root();
+      // The root is read from the fresh oracle before it moves: read through
+      // next_oracle, g++ 12 takes its optional tree as maybe uninitialised.
+      Oracle fresh = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng);
+      const Digest root = fresh.tree->root();
+      next_oracle = std::move(fresh);
       proof.digests.push_back(root);
       ch.absorb_digest("pcs.round.root", root);
       for (uint32_t o = 0; o < rd.next_ood; ++o) {

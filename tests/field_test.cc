@@ -217,6 +217,41 @@ TEST(Goldilocks, Reduce128OfArbitraryWords) {
   for (int i = 0; i < kSamples; ++i) check(rng(), rng());
 }
 
+TEST(Goldilocks, Dot3AgainstGmp) {
+  // dot3 sums three 128-bit products before reducing: edge values drive the
+  // 192-bit accumulator's top word to its maximum, 2.
+  std::mt19937_64 rng(3);
+  const auto edges = goldilocks_edges();
+  auto check = [](uint64_t a0, uint64_t b0, uint64_t a1, uint64_t b1, uint64_t a2, uint64_t b2) {
+    const Z x = Z(a0) * Z(b0) + Z(a1) * Z(b1) + Z(a2) * Z(b2);
+    ASSERT_EQ(Gl::dot3(gl(a0), gl(b0), gl(a1), gl(b1), gl(a2), gl(b2)).value(), x.mod(modulus()).u64());
+  };
+  for (int i = 0; i < kSamples; ++i) {
+    auto pick = [&] { return i % 2 == 0 ? edges[rng() % edges.size()] : sample_canonical(rng); };
+    const uint64_t a0 = pick(), b0 = pick(), a1 = pick(), b1 = pick(), a2 = pick(), b2 = pick();
+    check(a0, b0, a1, b1, a2, b2);
+  }
+  check(kP - 1, kP - 1, kP - 1, kP - 1, kP - 1, kP - 1);
+}
+
+TEST(Goldilocks, WideSumOfManyProductsAgainstGmp) {
+  // Up to 2^12 products of (p-1)^2 push the top word to about 2^12.
+  std::mt19937_64 rng(4);
+  for (size_t n : {size_t{1}, size_t{255}, size_t{256}, size_t{4096}}) {
+    for (int edge = 0; edge < 2; ++edge) {
+      Gl::WideSum acc;
+      Z ref(0);
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t a = edge ? kP - 1 - (rng() % 3) : sample_canonical(rng);
+        const uint64_t b = edge ? kP - 1 : sample_canonical(rng);
+        acc.add_product(gl(a), gl(b));
+        ref = ref + Z(a) * Z(b);
+      }
+      EXPECT_EQ(acc.reduce().value(), ref.mod(modulus()).u64()) << n << " " << edge;
+    }
+  }
+}
+
 TEST(Goldilocks, FromU64ReducesEveryWord) {
   std::mt19937_64 rng(3);
   std::vector<uint64_t> xs = goldilocks_edges();
