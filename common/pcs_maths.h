@@ -36,6 +36,35 @@ F pcs_leaf_point_inverse(const F& shift_inverse, unsigned log_n, unsigned k, uin
   return shift_inverse * w.pow(e == 0 ? 0 : (uint64_t{1} << log_n) - e);
 }
 
+// pcs_leaf_point and its inverse for the many leaves one round queries: w^e
+// as the product of w^(2^i) over the set bits of e (about log_n / 2 products
+// instead of a square-and-multiply pow). Same values as the functions above.
+template <class F>
+class PcsLeafPoints {
+ public:
+  PcsLeafPoints(uint64_t shift, const F& shift_inverse, unsigned log_n, unsigned k)
+      : shift_(F::from_u64(shift)), shift_inv_(shift_inverse), bits_(log_n - k) {
+    F w = F::root_of_unity(log_n), wi = w.inverse();
+    for (unsigned i = 0; i < bits_ && i < 64; ++i, w = w.square(), wi = wi.square()) {
+      pw_[i] = w;
+      pw_inv_[i] = wi;
+    }
+  }
+  F point(uint64_t leaf) const { return shift_ * power(pw_, reverse_bits(leaf, bits_)); }
+  F inverse(uint64_t leaf) const { return shift_inv_ * power(pw_inv_, reverse_bits(leaf, bits_)); }
+
+ private:
+  static F power(const F* table, uint64_t e) {
+    F acc = F::one();
+    for (unsigned i = 0; e != 0; ++i, e >>= 1)
+      if (e & 1) acc *= table[i];
+    return acc;
+  }
+  F shift_, shift_inv_;
+  unsigned bits_;
+  F pw_[64], pw_inv_[64];
+};
+
 // Folds one leaf of 2^k values (bit-reversed order, see above) with the
 // challenges r_0..r_{k-1}: each level pairs (v_2i, v_2i+1) = (P(x), P(-x)),
 // x = Y zeta^rev_{k-1}(i), and keeps (P(x) + P(-x))/2 + r (P(x) - P(-x))/(2x),
@@ -94,6 +123,61 @@ E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::sp
   for (unsigned i = 0; i < k; ++i) scale *= half;
   return work[0] * scale;
 }
+
+// pcs_fold_leaf for the many leaves of one round: the twiddles are tabulated
+// once per round rather than per leaf, and y^-1 is folded into the level's
+// challenge (r_L y_L^-1 once per level instead of y_L^-1 zeta^-e per pair).
+// Level L's twiddle for pair i, zeta^-(rev_{k-L-1}(i) 2^L), equals level 0's
+// for pair i, zeta^-rev_{k-1}(i), so one table of 2^(k-1) serves every level.
+// The value is pcs_fold_leaf's.
+template <class F>
+class PcsLeafFolder {
+ public:
+  static constexpr unsigned kMaxLeafBits = 12;
+  static bool supports(unsigned k) { return k <= kMaxLeafBits; }
+  explicit PcsLeafFolder(unsigned k) : k_(k <= kMaxLeafBits ? k : 0) {
+    const size_t half_n = (size_t{1} << k_) >> 1;
+    F zeta_inv = F::one(), z = F::root_of_unity(k_);
+    for (unsigned i = 0; i < k_; ++i, z = z.square()) zeta_inv *= z;
+    F zpow = F::one();
+    for (size_t e = 0; e < half_n; ++e, zpow *= zeta_inv) tw_[reverse_bits(e, k_ - 1)] = zpow;
+    const F half = F::from_u64((F::kModulus >> 1) + 1);
+    scale_ = F::one();
+    for (unsigned i = 0; i < k_; ++i) scale_ *= half;
+  }
+
+  // `work` holds 2^(k-1) values, as for pcs_fold_leaf.
+  template <class E, class V>
+  E fold(std::span<const V> leaf, const F& y_inverse, std::span<const E> r, std::span<E> work) const {
+    if (k_ == 0) return E(leaf[0]);
+    F y_inv = y_inverse;
+    {
+      const E ry = r[0] * y_inv;
+      const size_t pairs = (size_t{1} << k_) >> 1;
+      for (size_t i = 0; i < pairs; ++i) {
+        const V& a = leaf[2 * i];
+        const V& b = leaf[2 * i + 1];
+        work[i] = E(a + b) + ry * ((a - b) * tw_[i]);
+      }
+      y_inv = y_inv.square();
+    }
+    for (unsigned level = 1; level < k_; ++level) {
+      const size_t pairs = (size_t{1} << k_) >> (level + 1);
+      const E ry = r[level] * y_inv;
+      for (size_t i = 0; i < pairs; ++i) {
+        const E a = work[2 * i], b = work[2 * i + 1];
+        work[i] = (a + b) + ry * ((a - b) * tw_[i]);
+      }
+      y_inv = y_inv.square();
+    }
+    return work[0] * scale_;
+  }
+
+ private:
+  unsigned k_;
+  F scale_;
+  F tw_[size_t{1} << (kMaxLeafBits - 1)];
+};
 
 // eq(pow(x) restricted to variables [0, r.size()), r) where pow(x)_j = x^(2^j):
 // the eq weight of a univariate evaluation point (docs/PROTOCOL.md §9.1).

@@ -269,11 +269,44 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
     // Sort (leaf, query) pairs; repeated leaves must carry identical openings.
     for (size_t i = 0; i < rd.queries; ++i) order[i] = (idx[i] << 32) | i;
     std::sort(order.begin(), order.end());
+    // Leaf digests four at a time (merkle_row_digests4), taken before the
+    // loop below rewrites order[q] for q <= i.
+    Digest group[4];
+    uint64_t group_order[4];
+    size_t group_begin = 0, group_size = 0;
+    auto digest_at = [&](size_t i) {
+      if (i >= group_begin + group_size) {
+        group_begin = i;
+        group_size = rd.queries - i < 4 ? rd.queries - i : 4;
+        for (size_t u = 0; u < group_size; ++u) group_order[u] = order[i + u];
+        if (group_size == 4) {
+          size_t qis[4];
+          for (size_t u = 0; u < 4; ++u) qis[u] = static_cast<size_t>(group_order[u] & 0xFFFFFFFFu);
+          MerkleSalt salt4[4];
+          if (hiding == MerkleHiding::kSalted)
+            for (size_t u = 0; u < 4; ++u) salt4[u] = salts[qis[u]];
+          const MerkleSalt* sp = hiding == MerkleHiding::kSalted ? salt4 : nullptr;
+          if (j == 0) {
+            std::span<const F> rows4[4];
+            for (size_t u = 0; u < 4; ++u) rows4[u] = base_rows.subspan(qis[u] * width, width);
+            merkle_row_digests4<H, F>(sp, rows4, group);
+          } else {
+            std::span<const E> rows4[4];
+            for (size_t u = 0; u < 4; ++u) rows4[u] = ext_rows.subspan(qis[u] * width, width);
+            merkle_row_digests4<H, E>(sp, rows4, group);
+          }
+        } else {
+          for (size_t u = 0; u < group_size; ++u)
+            group[u] = leaf_digest(static_cast<size_t>(group_order[u] & 0xFFFFFFFFu));
+        }
+      }
+      return group[i - group_begin];
+    };
     size_t q = 0;
     for (size_t i = 0; i < rd.queries; ++i) {
-      const uint64_t leaf = order[i] >> 32;
-      const size_t qi = static_cast<size_t>(order[i] & 0xFFFFFFFFu);
-      const Digest d = leaf_digest(qi);
+      const Digest d = digest_at(i);
+      const uint64_t leaf = group_order[i - group_begin] >> 32;
+      const size_t qi = static_cast<size_t>(group_order[i - group_begin] & 0xFFFFFFFFu);
       if (q > 0 && qidx_store[q - 1] == leaf) {
         if (d != ms.digests[q - 1]) return PcsStatus::kMerklePathFailure;
         continue;
@@ -292,11 +325,19 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
     if (merkle_verify_multi_path_in_place<H>(root, rd.log_rows(), qidx, ms.digests.first(q), sib, ms.positions) !=
         MerkleStatus::kOk)
       return PcsStatus::kMerklePathFailure;
+    // Domain points and twiddles tabulated once for the round (pcs_maths.h).
+    const PcsLeafPoints<F> points(s.spec.domain_shift, shift_inv, rd.log_domain, rd.fold_bits);
+    const bool tabulated = PcsLeafFolder<F>::supports(rd.fold_bits);
+    const PcsLeafFolder<F> folder(tabulated ? rd.fold_bits : 0);
     for (size_t i = 0; i < q; ++i) {
-      const F y_inv = pcs_leaf_point_inverse<F>(shift_inv, rd.log_domain, rd.fold_bits, qidx[i]);
+      const F y_inv = points.inverse(qidx[i]);
       const size_t qi = static_cast<size_t>(order[i]);
-      folds[i] = j == 0 ? pcs_fold_leaf<F, E, F>(base_rows.subspan(qi * width, width), rd.fold_bits, y_inv, rj, work)
-                        : pcs_fold_leaf<F, E, E>(ext_rows.subspan(qi * width, width), rd.fold_bits, y_inv, rj, work);
+      if (tabulated)
+        folds[i] = j == 0 ? folder.template fold<E, F>(base_rows.subspan(qi * width, width), y_inv, rj, work)
+                          : folder.template fold<E, E>(ext_rows.subspan(qi * width, width), y_inv, rj, work);
+      else
+        folds[i] = j == 0 ? pcs_fold_leaf<F, E, F>(base_rows.subspan(qi * width, width), rd.fold_bits, y_inv, rj, work)
+                          : pcs_fold_leaf<F, E, E>(ext_rows.subspan(qi * width, width), rd.fold_bits, y_inv, rj, work);
     }
     if (!last) {
       // Shift constraints at x = Y^(2^k), then one combination challenge.
@@ -305,7 +346,7 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
         c = PcsConstraint<F, E>{};
         c.kind = PcsConstraint<F, E>::kPowBase;
         c.start = bound;
-        c.base_x = pcs_pow2k(pcs_leaf_point<F>(s.spec.domain_shift, rd.log_domain, rd.fold_bits, qidx[i]), rd.fold_bits);
+        c.base_x = pcs_pow2k(points.point(qidx[i]), rd.fold_bits);
         vals[n_cons++] = folds[i];
       }
       const E gamma = t.template challenge<E>("pcs.round.gamma");
@@ -318,7 +359,7 @@ PcsStatus whir_verify(Transcript<H>& t, const WhirSchedule& s, const typename H:
       root = next_root;
     } else {
       for (size_t i = 0; i < q; ++i) {
-        const F x = pcs_pow2k(pcs_leaf_point<F>(s.spec.domain_shift, rd.log_domain, rd.fold_bits, qidx[i]), rd.fold_bits);
+        const F x = pcs_pow2k(points.point(qidx[i]), rd.fold_bits);
         if (pcs_univariate_eval<E, F>(final_coeffs, x) != folds[i]) return PcsStatus::kWrongFolding;
       }
     }

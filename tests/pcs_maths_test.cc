@@ -1,0 +1,65 @@
+// The per-round tables of the commitment verifier (common/pcs_maths.h) give
+// exactly the values of the per-leaf functions they replace.
+#include "common/pcs_maths.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace zkpot {
+namespace {
+
+Gl random_base(std::mt19937_64& rng) { return Gl::from_u64(rng()); }
+GlExt3 random_ext(std::mt19937_64& rng) {
+  const Gl c[3] = {random_base(rng), random_base(rng), random_base(rng)};
+  return GlExt3::from_coeffs(c);
+}
+
+TEST(PcsLeafPoints, MatchPowBasedLeafPoints) {
+  std::mt19937_64 rng(11);
+  const uint64_t shift = Goldilocks::kGenerator;
+  const Gl shift_inv = Gl::from_u64(shift).inverse();
+  for (unsigned log_n : {1u, 2u, 5u, 13u, 25u, 32u}) {
+    for (unsigned k : {0u, 1u, 4u, 5u}) {
+      if (k > log_n) continue;
+      const PcsLeafPoints<Gl> points(shift, shift_inv, log_n, k);
+      const uint64_t leaves = uint64_t{1} << (log_n - k);
+      for (int i = 0; i < 200; ++i) {
+        const uint64_t leaf = i < 2 ? (i == 0 ? 0 : leaves - 1) : rng() % leaves;
+        const Gl y = pcs_leaf_point<Gl>(shift, log_n, k, leaf);
+        ASSERT_EQ(points.point(leaf), y) << log_n << " " << k << " " << leaf;
+        ASSERT_EQ(points.inverse(leaf), pcs_leaf_point_inverse<Gl>(shift_inv, log_n, k, leaf));
+        ASSERT_EQ(points.point(leaf) * points.inverse(leaf), Gl::one());
+      }
+    }
+  }
+}
+
+TEST(PcsLeafFolder, MatchesPcsFoldLeafOnBaseAndExtensionLeaves) {
+  std::mt19937_64 rng(12);
+  for (unsigned k = 0; k <= 9; ++k) {
+    const size_t n = size_t{1} << k;
+    const PcsLeafFolder<Gl> folder(k);
+    ASSERT_TRUE(PcsLeafFolder<Gl>::supports(k));
+    std::vector<GlExt3> r(k), work(n > 1 ? n / 2 : 1), work2(work.size());
+    for (int trial = 0; trial < 20; ++trial) {
+      for (auto& x : r) x = random_ext(rng);
+      std::vector<Gl> base(n);
+      std::vector<GlExt3> ext(n);
+      for (auto& x : base) x = random_base(rng);
+      for (auto& x : ext) x = random_ext(rng);
+      const Gl y_inv = random_base(rng);
+      EXPECT_EQ((folder.fold<GlExt3, Gl>(base, y_inv, r, work)),
+                (pcs_fold_leaf<Gl, GlExt3, Gl>(base, k, y_inv, r, work2)))
+          << k;
+      EXPECT_EQ((folder.fold<GlExt3, GlExt3>(ext, y_inv, r, work)),
+                (pcs_fold_leaf<Gl, GlExt3, GlExt3>(ext, k, y_inv, r, work2)))
+          << k;
+    }
+  }
+  EXPECT_FALSE(PcsLeafFolder<Gl>::supports(PcsLeafFolder<Gl>::kMaxLeafBits + 1));
+}
+
+}  // namespace
+}  // namespace zkpot
