@@ -137,6 +137,13 @@ struct TrainingTables {
     t.exp_lo_digest = logup_column_digest<Blake2b256, Gl>(exp_lo);
     return t;
   }
+  // The tables as filled by fill_training_tables(setup, ...), their digests
+  // taken from `cache` when it holds this setup's, else computed and stored
+  // there: a verifier checking several segments of one statement hashes the
+  // 1 MiB of tables once (docs/PROTOCOL.md §12.5).
+  static TrainingTables over_cached(const TrainingSetup& setup, std::span<const Gl> norm,
+                                    std::span<const Gl> exp_hi, std::span<const Gl> exp_lo,
+                                    TrainingTableDigests* cache);
   // The function table (index, values) with its cached value digest.
   static LookupTable<Gl> function_table(uint32_t log_size, std::span<const Gl> values,
                                         const std::array<uint8_t, 32>& digest) {
@@ -146,6 +153,32 @@ struct TrainingTables {
     return t;
   }
 };
+
+inline TrainingTables TrainingTables::over_cached(const TrainingSetup& setup, std::span<const Gl> norm,
+                                                  std::span<const Gl> exp_hi, std::span<const Gl> exp_lo,
+                                                  TrainingTableDigests* cache) {
+  if (cache == nullptr || !cache->holds(setup)) {
+    const TrainingTables t = over(norm, exp_hi, exp_lo);
+    if (cache != nullptr) {
+      cache->valid = true;
+      cache->normalisation = setup.normalisation;
+      cache->act_frac_bits = setup.act_frac_bits;
+      cache->exp_frac_bits = setup.exp_frac_bits;
+      cache->norm = t.norm_digest;
+      cache->exp_hi = t.exp_hi_digest;
+      cache->exp_lo = t.exp_lo_digest;
+    }
+    return t;
+  }
+  TrainingTables t;
+  t.norm = norm;
+  t.exp_hi = exp_hi;
+  t.exp_lo = exp_lo;
+  t.norm_digest = cache->norm;
+  t.exp_hi_digest = cache->exp_hi;
+  t.exp_lo_digest = cache->exp_lo;
+  return t;
+}
 
 inline void fill_training_tables(const TrainingSetup& s, std::span<Gl> norm, std::span<Gl> exp_hi,
                                  std::span<Gl> exp_lo) {

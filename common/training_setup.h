@@ -71,6 +71,21 @@ struct TrainingSetup {
 
 inline bool is_pow2_u64(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
+// Digests of the public tables, kept between the segments of one
+// verification. The tables are a function of these three setup fields only
+// (fill_training_tables), so a cache entry is reused only when all three match.
+struct TrainingTableDigests {
+  bool valid = false;
+  TrainingNormalisation normalisation = TrainingNormalisation::kUnitRange;
+  uint32_t act_frac_bits = 0, exp_frac_bits = 0;
+  std::array<uint8_t, 32> norm{}, exp_hi{}, exp_lo{};
+
+  bool holds(const TrainingSetup& s) const {
+    return valid && normalisation == s.normalisation && act_frac_bits == s.act_frac_bits &&
+           exp_frac_bits == s.exp_frac_bits;
+  }
+};
+
 // Caps and the shape rules the proof relies on; false names nothing, the
 // caller reports kBadSetup. The no-wrap lemma (§10.9) is the trainer's
 // validate(); these are the bounds the verifier itself depends on.

@@ -402,7 +402,8 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
                                                             const TrainingChainState& in,
                                                             std::span<const uint8_t> segment, Arena& arena,
                                                             TrainingChainState* out,
-                                                            TrainingFailure* failure = nullptr) {
+                                                            TrainingFailure* failure = nullptr,
+                                                            TrainingTableDigests* table_digests = nullptr) {
   using namespace training_detail;
   if (!training_setup_valid(setup)) return TrainingStatus::kBadSetup;
   const TrainingStatus malformed = TrainingStatus::kMalformedSegment;
@@ -418,7 +419,8 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   build_training_layout(setup, true, &layouts[1]);
   if (!layouts[0].valid || !layouts[1].valid) return TrainingStatus::kBadSetup;
   fill_training_tables(setup, tab.first(256), tab.subspan(256, 65536), tab.subspan(256 + 65536));
-  const TrainingTables tables = TrainingTables::over(tab.first(256), tab.subspan(256, 65536), tab.subspan(256 + 65536));
+  const TrainingTables tables = TrainingTables::over_cached(setup, tab.first(256), tab.subspan(256, 65536),
+                                                            tab.subspan(256 + 65536), table_digests);
   const PcsParams params = training_pcs_params(setup.parameter_set);
 
   CborReader r(segment, kSegmentLimits);

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <set>
+#include <vector>
 
 namespace zkpot {
 namespace {
@@ -11,6 +14,35 @@ Blake2b256::Digest digest_of(uint8_t b) {
   Blake2b256::Digest d{};
   d.fill(b);
   return d;
+}
+
+// Blake2b256::State is incremental: any split of a message into updates of
+// 0..300 bytes must hash like one libsodium call.
+TEST(Blake2b256State, AnySplitHashesLikeOneLibsodiumCall) {
+  std::vector<uint8_t> msg(2000);
+  for (size_t i = 0; i < msg.size(); ++i) msg[i] = static_cast<uint8_t>(i * 131 + 7);
+  uint32_t seed = 1;
+  for (size_t total : {size_t{0}, size_t{1}, size_t{127}, size_t{128}, size_t{129}, size_t{255}, size_t{256},
+                       size_t{257}, size_t{1000}, size_t{2000}}) {
+    crypto_generichash_blake2b_state ref;
+    uint8_t pers[crypto_generichash_blake2b_PERSONALBYTES] = {0};
+    std::memcpy(pers, personal::kTranscript.data(), personal::kTranscript.size());
+    ASSERT_EQ(sodium_init() >= 0, true);
+    ASSERT_EQ(crypto_generichash_blake2b_init_salt_personal(&ref, nullptr, 0, 32, nullptr, pers), 0);
+    ASSERT_EQ(crypto_generichash_blake2b_update(&ref, msg.data(), total), 0);
+    Blake2b256::Digest want{};
+    ASSERT_EQ(crypto_generichash_blake2b_final(&ref, want.data(), want.size()), 0);
+    for (int trial = 0; trial < 20; ++trial) {
+      Blake2b256::State st(personal::kTranscript);
+      for (size_t pos = 0; pos < total;) {
+        seed = seed * 1103515245u + 12345u;
+        const size_t len = std::min<size_t>(total - pos, (seed >> 8) % (trial % 2 == 0 ? 12 : 301));
+        st.update(msg.data() + pos, len);
+        pos += len;
+      }
+      EXPECT_EQ(st.finalize(), want) << total << " bytes, trial " << trial;
+    }
+  }
 }
 
 TEST(Transcript, SameMessagesGiveSameChallenges) {

@@ -55,13 +55,15 @@ SegmentVerdict verify_segment(const TrainingStatement& statement, const Statemen
   chain_in.end_step = statement.t1;
   TrainingChainState chain_out;
   TrainingFailure failure;
-  const TrainingStatus s =
-      verify_training_segment(setup, statement_digest, chain_in, segment_map, scratch, &chain_out, &failure);
+  TrainingTableDigests table_digests = in.table_digests;
+  const TrainingStatus s = verify_training_segment(setup, statement_digest, chain_in, segment_map, scratch,
+                                                   &chain_out, &failure, &table_digests);
   const char* name = failure.check != nullptr && failure.check[0] != '\0' ? failure.check : training_status_name(s);
   switch (s) {
     case TrainingStatus::kOk:
       out->weight_commitment = chain_out.weight_commitment;
       out->next_step = chain_out.next_step;
+      out->table_digests = table_digests;
       v.kind = SegmentVerdict::kValid;
       v.check = "";
       return v;

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "common/arena.h"
+#include "common/training_setup.h"
 #include "formats/statement.h"
 
 namespace zkpot::verify_detail {
@@ -19,6 +20,9 @@ namespace zkpot::verify_detail {
 struct ChainState {
   StatementDigest weight_commitment{};
   uint64_t next_step = 0;
+  // Not part of the chain: the public tables' digests, computed by the first
+  // segment and reused by the next ones of the same statement.
+  TrainingTableDigests table_digests;
 };
 
 struct SegmentVerdict {
