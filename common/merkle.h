@@ -131,7 +131,9 @@ typename H::Digest merkle_row_digest(const MerkleSalt& salt, std::span<const F> 
 // them (common/blake2b_lanes.h), else one by one: the same digests.
 template <class H = Blake2b256, class F>
 void merkle_row_digests4(const MerkleSalt* salts, const std::span<const F>* rows, typename H::Digest* out) {
-  constexpr size_t kMaxLaneMessage = 2048;  // 8 KiB of stack for the four messages
+  // 2 KiB of stack for the four messages: the production leaves are 288
+  // bytes (salt and 32 base values) and 416 bytes (salt and 16 in K).
+  constexpr size_t kMaxLaneMessage = 512;
   const size_t width = rows[0].size();
   const size_t len = (salts != nullptr ? kMerkleSaltBytes : 0) + width * F::kEncodedBytes;
   bool same_width = true;

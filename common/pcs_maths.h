@@ -133,7 +133,9 @@ E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::sp
 template <class F>
 class PcsLeafFolder {
  public:
-  static constexpr unsigned kMaxLeafBits = 12;
+  // 1 KiB of twiddles on the verifier's stack; the production leaves have
+  // k <= 5, and larger ones fall back to pcs_fold_leaf.
+  static constexpr unsigned kMaxLeafBits = 8;
   static bool supports(unsigned k) { return k <= kMaxLeafBits; }
   explicit PcsLeafFolder(unsigned k) : k_(k <= kMaxLeafBits ? k : 0) {
     const size_t half_n = (size_t{1} << k_) >> 1;

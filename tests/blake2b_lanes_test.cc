@@ -99,7 +99,7 @@ TEST(Blake2bLanes, Hash4EqualsLibsodiumForAnyLength) {
 TEST(Blake2bLanes, RowDigests4EqualMerkleRowDigest) {
   // Base and extension rows, salted and public, the widths PCS leaves have,
   // and one past the lane path's message cap (the one-by-one fallback).
-  for (size_t width : {size_t{1}, size_t{16}, size_t{32}, size_t{100}}) {
+  for (size_t width : {size_t{1}, size_t{16}, size_t{20}, size_t{32}, size_t{100}}) {
     std::vector<Gl> base[4];
     std::vector<GlExt3> ext[4];
     MerkleSalt salts[4];

@@ -38,7 +38,7 @@ TEST(PcsLeafPoints, MatchPowBasedLeafPoints) {
 
 TEST(PcsLeafFolder, MatchesPcsFoldLeafOnBaseAndExtensionLeaves) {
   std::mt19937_64 rng(12);
-  for (unsigned k = 0; k <= 9; ++k) {
+  for (unsigned k = 0; k <= PcsLeafFolder<Gl>::kMaxLeafBits; ++k) {
     const size_t n = size_t{1} << k;
     const PcsLeafFolder<Gl> folder(k);
     ASSERT_TRUE(PcsLeafFolder<Gl>::supports(k));
