@@ -280,9 +280,11 @@ E streaming_mle(std::span<const F> values, std::span<const E> z) {
 
 // The MLE of 2^|z| base-field values at z: sum_i v_i eq(z, i), as
 // sum_h eq(z_hi, h) sum_lo v_(h,lo) eq(z_lo, lo) with the eq table of the low
-// (up to 8) variables on the stack: one extension-by-base product per nonzero
-// entry (public tables are often mostly zero), the block sums folded over the
-// high variables by the same counter. O(2^|z|) time, O(|z|) memory, same value.
+// (up to 8) variables on the stack: per nonzero entry (public tables are often
+// mostly zero) one extension-by-base product, for GlExt3 over Goldilocks its
+// three coefficient products left unreduced and each block sum reduced once
+// (Goldilocks::WideSum); the block sums folded over the high variables by the
+// same counter. O(2^|z|) time, O(|z|) memory, same value.
 template <class E, class F>
 E base_table_mle(std::span<const F> values, std::span<const E> z) {
   constexpr uint32_t kLowMax = 8;

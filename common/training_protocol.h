@@ -140,7 +140,7 @@ struct TrainingTables {
   // The tables as filled by fill_training_tables(setup, ...), their digests
   // taken from `cache` when it holds this setup's, else computed and stored
   // there: a verifier checking several segments of one statement hashes the
-  // 1 MiB of tables once (docs/PROTOCOL.md §12.5).
+  // 1 MiB of tables once (docs/PROTOCOL.md §5.2).
   static TrainingTables over_cached(const TrainingSetup& setup, std::span<const Gl> norm,
                                     std::span<const Gl> exp_hi, std::span<const Gl> exp_lo,
                                     TrainingTableDigests* cache);

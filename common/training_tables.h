@@ -26,13 +26,9 @@ inline constexpr u128 kOne = u128{1} << kQ;
 
 inline u128 qmul(u128 a, u128 b) { return (a * b) >> kQ; }
 
-// e^{-f} for f = num / 2^bits in [0, 1], by its alternating Taylor series
-// summed as two positive parts (terms fall below 2^-63 after 25 terms).
-// term and f are at most 2^63, so qmul(term, f) fits in 64 bits and the
-// division is a 64-bit one (the same quotient as in 128 bits, much faster).
-// Term k of the series, then the later ones while the term is nonzero. The
-// divisor is a template constant, so the compiler divides by multiplying with
-// its reciprocal: the same quotient as the 64-bit division, several times faster.
+// Term K of the series below, then the later ones while the term is nonzero.
+// The divisor is a template constant, so the compiler divides by multiplying
+// with its reciprocal: the same quotient as a 64-bit division, several times faster.
 template <uint32_t K>
 inline void exp_neg_terms(uint64_t f, uint64_t term, u128& plus, u128& minus) {
   if constexpr (K <= 30) {
@@ -42,6 +38,11 @@ inline void exp_neg_terms(uint64_t f, uint64_t term, u128& plus, u128& minus) {
     exp_neg_terms<K + 1>(f, term, plus, minus);
   }
 }
+// e^{-f} for f = num / 2^bits in [0, 1], by its alternating Taylor series
+// summed as two positive parts (terms fall below 2^-63 after 25 terms).
+// term and f are at most 2^63 (num <= 2^bits: every caller passes a
+// fractional part or 1 / 2^0), so qmul(term, f) fits in 64 bits and the
+// division is a 64-bit one (the same quotient as in 128 bits, much faster).
 inline u128 exp_neg_unit(uint64_t num, uint32_t bits) {
   const u128 f = (u128{num} << kQ) >> bits;
   u128 plus = kOne, minus = 0;
