@@ -98,79 +98,19 @@ inline void compress64_portable(const InitialState& init, const uint8_t* msg, ui
 
 #if defined(ZKPOT_BLAKE2B_AVX2)
 
-// Four messages, one per 64-bit lane: the same rounds on vectors of words.
-__attribute__((target("avx2"))) inline void compress64_x4_avx2(const InitialState& init, const uint8_t* msgs,
-                                                                  uint8_t* outs) {
+// One compression in each of four lanes: chain values h, message words m
+// (word i of every lane's block), byte counter t and the last-block flag.
+__attribute__((target("avx2"))) inline void compress_words_x4(__m256i* h, const __m256i* m, uint64_t t, bool last) {
   const __m256i rot24 = _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1,
                                          2, 11, 12, 13, 14, 15, 8, 9, 10);
   const __m256i rot16 = _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0,
                                          1, 10, 11, 12, 13, 14, 15, 8, 9);
-  __m256i m[16];
-  for (int i = 0; i < 8; ++i) {
-    uint64_t w[4];
-    for (int l = 0; l < 4; ++l) std::memcpy(&w[l], msgs + 64 * l + 8 * i, 8);  // little-endian host
-    m[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
-  }
-  for (int i = 8; i < 16; ++i) m[i] = _mm256_setzero_si256();
-  __m256i v[16];
-  for (int i = 0; i < 8; ++i) v[i] = _mm256_set1_epi64x(static_cast<long long>(init.h[i]));
-  for (int i = 0; i < 8; ++i) v[8 + i] = _mm256_set1_epi64x(static_cast<long long>(kIv[i]));
-  v[12] = _mm256_set1_epi64x(static_cast<long long>(kIv[4] ^ 64));
-  v[14] = _mm256_set1_epi64x(static_cast<long long>(~kIv[6]));
-  // The G function on lanes (a macro: a lambda would not inherit the target).
-#define ZKPOT_B2_G4(a, b, c, d, x, y)                                                        \
-  do {                                                                                       \
-    v[a] = _mm256_add_epi64(_mm256_add_epi64(v[a], v[b]), x);                                \
-    v[d] = _mm256_shuffle_epi32(_mm256_xor_si256(v[d], v[a]), _MM_SHUFFLE(2, 3, 0, 1));      \
-    v[c] = _mm256_add_epi64(v[c], v[d]);                                                     \
-    v[b] = _mm256_shuffle_epi8(_mm256_xor_si256(v[b], v[c]), rot24);                         \
-    v[a] = _mm256_add_epi64(_mm256_add_epi64(v[a], v[b]), y);                                \
-    v[d] = _mm256_shuffle_epi8(_mm256_xor_si256(v[d], v[a]), rot16);                         \
-    v[c] = _mm256_add_epi64(v[c], v[d]);                                                     \
-    const __m256i t_ = _mm256_xor_si256(v[b], v[c]);                                         \
-    v[b] = _mm256_or_si256(_mm256_srli_epi64(t_, 63), _mm256_add_epi64(t_, t_));             \
-  } while (0)
-  for (int r = 0; r < 12; ++r) {
-    const uint8_t* s = kSigma[r];
-    ZKPOT_B2_G4(0, 4, 8, 12, m[s[0]], m[s[1]]);
-    ZKPOT_B2_G4(1, 5, 9, 13, m[s[2]], m[s[3]]);
-    ZKPOT_B2_G4(2, 6, 10, 14, m[s[4]], m[s[5]]);
-    ZKPOT_B2_G4(3, 7, 11, 15, m[s[6]], m[s[7]]);
-    ZKPOT_B2_G4(0, 5, 10, 15, m[s[8]], m[s[9]]);
-    ZKPOT_B2_G4(1, 6, 11, 12, m[s[10]], m[s[11]]);
-    ZKPOT_B2_G4(2, 7, 8, 13, m[s[12]], m[s[13]]);
-    ZKPOT_B2_G4(3, 4, 9, 14, m[s[14]], m[s[15]]);
-  }
-#undef ZKPOT_B2_G4
-  for (int i = 0; i < 4; ++i) {
-    const __m256i h = _mm256_xor_si256(_mm256_set1_epi64x(static_cast<long long>(init.h[i])),
-                                       _mm256_xor_si256(v[i], v[8 + i]));
-    uint64_t w[4];
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), h);
-    for (int l = 0; l < 4; ++l) std::memcpy(outs + 32 * l + 8 * i, &w[l], 8);
-  }
-}
-
-// One compression of four 128-byte blocks (one per lane) into the chain
-// values h, with byte counter t and the last-block flag: the general form of
-// the above, for messages longer than one block.
-__attribute__((target("avx2"))) inline void compress_x4_avx2(__m256i* h, const uint8_t* const* blocks, uint64_t t,
-                                                                bool last) {
-  const __m256i rot24 = _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1,
-                                         2, 11, 12, 13, 14, 15, 8, 9, 10);
-  const __m256i rot16 = _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0,
-                                         1, 10, 11, 12, 13, 14, 15, 8, 9);
-  __m256i m[16];
-  for (int i = 0; i < 16; ++i) {
-    uint64_t w[4];
-    for (int l = 0; l < 4; ++l) std::memcpy(&w[l], blocks[l] + 8 * i, 8);  // little-endian host
-    m[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
-  }
   __m256i v[16];
   for (int i = 0; i < 8; ++i) v[i] = h[i];
   for (int i = 0; i < 8; ++i) v[8 + i] = _mm256_set1_epi64x(static_cast<long long>(kIv[i]));
   v[12] = _mm256_set1_epi64x(static_cast<long long>(kIv[4] ^ t));  // messages below 2^64 bytes
   if (last) v[14] = _mm256_set1_epi64x(static_cast<long long>(~kIv[6]));
+  // The G function on lanes (a macro: a lambda would not inherit the target).
 #define ZKPOT_B2_G4(a, b, c, d, x, y)                                                        \
   do {                                                                                       \
     v[a] = _mm256_add_epi64(_mm256_add_epi64(v[a], v[b]), x);                                \
@@ -198,9 +138,38 @@ __attribute__((target("avx2"))) inline void compress_x4_avx2(__m256i* h, const u
   for (int i = 0; i < 8; ++i) h[i] = _mm256_xor_si256(h[i], _mm256_xor_si256(v[i], v[8 + i]));
 }
 
+// Word i of four blocks, block l starting at blocks[l], as one vector.
+__attribute__((target("avx2"))) inline __m256i load_word_x4(const uint8_t* const* blocks, int i) {
+  uint64_t w[4];
+  for (int l = 0; l < 4; ++l) std::memcpy(&w[l], blocks[l] + 8 * i, 8);  // little-endian host
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+}
+
+// The first 32 bytes of each lane's chain value: its digest.
+__attribute__((target("avx2"))) inline void store_digests_x4(const __m256i* h, uint8_t* outs) {
+  for (int i = 0; i < 4; ++i) {
+    uint64_t w[4];
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), h[i]);
+    for (int l = 0; l < 4; ++l) std::memcpy(outs + 32 * l + 8 * i, &w[l], 8);
+  }
+}
+
+// Four 64-byte messages (back to back), one final compression each.
+__attribute__((target("avx2"))) inline void compress64_x4_avx2(const InitialState& init, const uint8_t* msgs,
+                                                                  uint8_t* outs) {
+  const uint8_t* blocks[4] = {msgs, msgs + 64, msgs + 128, msgs + 192};
+  __m256i m[16], h[8];
+  for (int i = 0; i < 8; ++i) m[i] = load_word_x4(blocks, i);
+  for (int i = 8; i < 16; ++i) m[i] = _mm256_setzero_si256();
+  for (int i = 0; i < 8; ++i) h[i] = _mm256_set1_epi64x(static_cast<long long>(init.h[i]));
+  compress_words_x4(h, m, 64, true);
+  store_digests_x4(h, outs);
+}
+
+// Four messages of `len` bytes each, any length.
 __attribute__((target("avx2"))) inline void hash_x4_avx2(const InitialState& init, const uint8_t* const* msgs,
                                                             size_t len, uint8_t* outs) {
-  __m256i h[8];
+  __m256i h[8], m[16];
   for (int i = 0; i < 8; ++i) h[i] = _mm256_set1_epi64x(static_cast<long long>(init.h[i]));
   // Every block but the last is full; the last holds 1..128 bytes (or none
   // for the empty message), zero padded, and carries the flag.
@@ -208,7 +177,8 @@ __attribute__((target("avx2"))) inline void hash_x4_avx2(const InitialState& ini
   const uint8_t* ptr[4];
   for (size_t b = 0; b + 1 < blocks; ++b) {
     for (int l = 0; l < 4; ++l) ptr[l] = msgs[l] + 128 * b;
-    compress_x4_avx2(h, ptr, 128 * (b + 1), false);
+    for (int i = 0; i < 16; ++i) m[i] = load_word_x4(ptr, i);
+    compress_words_x4(h, m, 128 * (b + 1), false);
   }
   const size_t tail = len - 128 * (blocks - 1);
   alignas(32) uint8_t pad[4][128];
@@ -217,12 +187,9 @@ __attribute__((target("avx2"))) inline void hash_x4_avx2(const InitialState& ini
     if (tail != 0) std::memcpy(pad[l], msgs[l] + 128 * (blocks - 1), tail);
     ptr[l] = pad[l];
   }
-  compress_x4_avx2(h, ptr, len, true);
-  for (int i = 0; i < 4; ++i) {
-    uint64_t w[4];
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), h[i]);
-    for (int l = 0; l < 4; ++l) std::memcpy(outs + 32 * l + 8 * i, &w[l], 8);
-  }
+  for (int i = 0; i < 16; ++i) m[i] = load_word_x4(ptr, i);
+  compress_words_x4(h, m, len, true);
+  store_digests_x4(h, outs);
 }
 
 inline bool have_avx2() {
