@@ -157,26 +157,20 @@ struct TrainingTables {
 inline TrainingTables TrainingTables::over_cached(const TrainingSetup& setup, std::span<const Gl> norm,
                                                   std::span<const Gl> exp_hi, std::span<const Gl> exp_lo,
                                                   TrainingTableDigests* cache) {
-  if (cache == nullptr || !cache->holds(setup)) {
-    const TrainingTables t = over(norm, exp_hi, exp_lo);
-    if (cache != nullptr) {
-      cache->valid = true;
-      cache->normalisation = setup.normalisation;
-      cache->act_frac_bits = setup.act_frac_bits;
-      cache->exp_frac_bits = setup.exp_frac_bits;
-      cache->norm = t.norm_digest;
-      cache->exp_hi = t.exp_hi_digest;
-      cache->exp_lo = t.exp_lo_digest;
-    }
+  if (cache != nullptr && cache->holds(setup)) {
+    TrainingTables t;
+    t.norm = norm;
+    t.exp_hi = exp_hi;
+    t.exp_lo = exp_lo;
+    t.norm_digest = cache->norm;
+    t.exp_hi_digest = cache->exp_hi;
+    t.exp_lo_digest = cache->exp_lo;
     return t;
   }
-  TrainingTables t;
-  t.norm = norm;
-  t.exp_hi = exp_hi;
-  t.exp_lo = exp_lo;
-  t.norm_digest = cache->norm;
-  t.exp_hi_digest = cache->exp_hi;
-  t.exp_lo_digest = cache->exp_lo;
+  const TrainingTables t = over(norm, exp_hi, exp_lo);
+  if (cache != nullptr)
+    *cache = TrainingTableDigests{true,           setup.normalisation, setup.act_frac_bits, setup.exp_frac_bits,
+                                  t.norm_digest, t.exp_hi_digest,     t.exp_lo_digest};
   return t;
 }
 
