@@ -1,5 +1,6 @@
 #include "prover/train_prover_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -48,6 +49,8 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   if (o.steps == 0) throw std::invalid_argument("--steps must be at least 1");
   if (o.segment_steps == 0 || o.segment_steps > kTrainingMaxSegmentSteps)
     throw std::invalid_argument("--segment-steps must be between 1 and 64");
+  if (o.max_segment_bytes == 0 || o.max_segment_bytes > kMaxSegmentBytes)
+    throw std::invalid_argument("the segment cap must be between 1 and " + std::to_string(kMaxSegmentBytes) + " bytes");
   const std::filesystem::path run = o.out;
   const auto arch = train::Architecture::parse(o.model);
   const auto config = train::TrainConfig::standard(arch, o.batch, o.lr, train::Normalisation::fashion_mnist());
@@ -175,15 +178,22 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
     std::filesystem::create_directories(run);
     write_checkpoint(run, ck);
   }
-  const uint64_t trained_before = ck.steps_done;
-  const TrainParameters parameters_before = ck.parameters;
+  uint64_t trained_before = ck.steps_done;
+  TrainParameters parameters_before = ck.parameters;
 
   TrainRunResult result;
   train::FixedPointTrainer trainer(config, start_model);
   train::BatchSchedule schedule(training_schedule_seed(setup), data.count, setup.batch);
+  // Steps per segment: --segment-steps, lowered for the rest of the run each
+  // time a segment comes out over the cap (docs/PROTOCOL.md §12.9).
+  uint64_t segment_steps = o.segment_steps;
   for (uint64_t a = begin; a < o.steps;) {
-    const uint64_t b = std::min(o.steps, a + o.segment_steps);
+    const uint64_t b = std::min(o.steps, a + segment_steps);
     ProverRng segment_rng = derived_prover_rng(secret, "segment", a);
+    // What an over-cap segment is proven again from: W^a (its values are
+    // shared, so the copy is small) and the model at step a.
+    TrainingCommitment weights_at_a = weights;
+    const train::QuantisedModel model_at_a = trainer.model();
     TrainingSegmentProver prover(setup, run_digest, dataset, data, a, b, std::move(weights), segment_rng);
     prover.set_weight_commitment_rng(weight_rng);
     prover.set_opening_rng([secret, a](uint64_t k) { return segment_opening_rng(secret, a, k); });
@@ -220,7 +230,27 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
       }
     }
     const auto start = std::chrono::steady_clock::now();
-    segments.push_back(prover.close());
+    std::vector<uint8_t> segment = prover.close();
+    if (segment.size() > o.max_segment_bytes) {
+      // Nothing is written: proof.zkp still ends at step a, and the
+      // checkpoint's trained steps are re-proven (and checked to reproduce).
+      if (b - a == 1)
+        throw std::runtime_error("one step of this model proves to a segment of " + std::to_string(segment.size()) +
+                                 " bytes, over the cap of " + std::to_string(o.max_segment_bytes) +
+                                 " bytes per segment: no segment can hold it");
+      // A segment's size grows about linearly in its steps; at least one fewer.
+      const uint64_t fit = (b - a) * o.max_segment_bytes / segment.size();
+      segment_steps = std::max<uint64_t>(1, std::min<uint64_t>(fit, b - a - 1));
+      log("segment [" + std::to_string(a) + ", " + std::to_string(b) + ") came to " + std::to_string(segment.size()) +
+          " bytes, over the cap of " + std::to_string(o.max_segment_bytes) + "; proving its steps again in segments of " +
+          std::to_string(segment_steps) + " steps");
+      weights = std::move(weights_at_a);
+      trainer = train::FixedPointTrainer(config, model_at_a);
+      trained_before = ck.steps_done;
+      parameters_before = ck.parameters;
+      continue;
+    }
+    segments.push_back(std::move(segment));
     weights = prover.last_weights();
     write_proof_file(run, statement_at(weights.digest, b), segments);
     ck.boundary = b;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/training_setup.h"
+#include "formats/envelope.h"
 #include "formats/idx.h"
 #include "prover/train/quantised_model.h"
 
@@ -24,7 +25,12 @@ struct TrainRunOptions {
   size_t rows = 1024;  // dataset rows committed and trained on (the first N)
   size_t batch = 64;
   uint64_t steps = 4;
+  // Steps per segment; a segment of K steps that comes out over
+  // max_segment_bytes is proven again as segments of fewer steps (about
+  // K * cap / size), and the run goes on with that number (docs/PROTOCOL.md §12.9).
   uint64_t segment_steps = 1;
+  // The verifier's cap (docs/FORMAT.md §8.1); tests lower it to exercise the split.
+  uint64_t max_segment_bytes = kMaxSegmentBytes;
   double lr = 0.03;
   uint64_t weight_seed = 1;
   bool test_params = false;

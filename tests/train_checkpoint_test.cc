@@ -272,6 +272,78 @@ TEST(TrainResume, ResumedRunEqualsUninterruptedRun) {
   }
 }
 
+// A segment of K steps that comes out over the cap is proven again as
+// segments of floor(K * cap / size) steps, and the run goes on with that
+// number (docs/PROTOCOL.md §12.9): nothing is lost, and with the same secret
+// the proof is the one a run with that many steps per segment makes from the
+// start.
+TEST(TrainSegmentCap, OverCapSegmentIsProvenAgainInShorterSegments) {
+  const fs::path dir = scratch_dir("cap");
+  const std::string data = write_csv(dir);
+  TrainRunOptions four = small_run(data, dir / "four");
+  four.steps = 4;
+  four.segment_steps = 4;
+  ASSERT_TRUE(run(four).finished);
+  const ProofFileContents whole4 = read_proof_file(dir / "four");
+  ASSERT_EQ(whole4.segments.size(), 1u);
+  const uint64_t four_step_bytes = whole4.segments[0].size();
+
+  TrainRunOptions halves = small_run(data, dir / "halves");  // 5 steps, segments of 2
+  ASSERT_TRUE(run(halves).finished);
+  uint64_t cap = 0;
+  for (const Bytes& seg : read_proof_file(dir / "halves").segments) cap = std::max<uint64_t>(cap, seg.size());
+  // The cap every 2-step segment fits, for which floor(4 * cap / size) is 2.
+  ASSERT_LT(cap, four_step_bytes);
+  ASSERT_LT(4 * cap, 3 * four_step_bytes);
+
+  TrainRunOptions capped = small_run(data, dir / "capped");
+  capped.segment_steps = 4;
+  capped.max_segment_bytes = cap;
+  std::vector<std::string> lines;
+  std::vector<uint64_t> steps_reported;
+  const TrainRunResult r = run_training(
+      capped, [&](const std::string& line) { lines.push_back(line); },
+      [&](const TrainStepReport& rep) { steps_reported.push_back(rep.step); });
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.steps_proven, 5u);
+  ASSERT_TRUE(proof_verifies(dir / "capped"));
+  const ProofFileContents pf = read_proof_file(dir / "capped");
+  ASSERT_EQ(pf.segments.size(), 3u);  // [0,2) [2,4) [4,5)
+  for (const Bytes& seg : pf.segments) EXPECT_LE(seg.size(), capped.max_segment_bytes);
+  EXPECT_EQ(file_bytes(proof_path(dir / "capped")), file_bytes(proof_path(dir / "halves")));
+  // Steps 1-4 are trained and proven, then proven again; step 5 once.
+  EXPECT_EQ(steps_reported, (std::vector<uint64_t>{1, 2, 3, 4, 1, 2, 3, 4, 5}));
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find("over the cap") != std::string::npos && l.find("segments of 2 steps") != std::string::npos;
+  }));
+  const TrainCheckpoint ck = read_checkpoint(dir / "capped");
+  EXPECT_EQ(ck.boundary, 5u);
+  EXPECT_EQ(ck.steps_done, 5u);
+}
+
+// A cap no single step fits: a one-line error, and no proof file is written.
+TEST(TrainSegmentCap, StepLargerThanTheCapIsAClearError) {
+  const fs::path dir = scratch_dir("cap_one");
+  const std::string data = write_csv(dir);
+  TrainRunOptions o = small_run(data, dir / "run");
+  o.segment_steps = 2;
+  o.max_segment_bytes = 1000;
+  try {
+    run(o);
+    ADD_FAILURE() << "a run whose steps cannot fit a segment finished";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no segment can hold it"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(proof_path(dir / "run")));
+  // Caps above the verifier's (or zero) are refused before any work.
+  for (uint64_t cap : {uint64_t{0}, kMaxSegmentBytes + 1}) {
+    TrainRunOptions bad = small_run(data, dir / "run2");
+    bad.max_segment_bytes = cap;
+    EXPECT_THROW(run(bad), std::invalid_argument) << cap;
+    EXPECT_FALSE(fs::exists(dir / "run2"));
+  }
+}
+
 // W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The
 // resumed run (stopped at step 3) rebuilt W^2 from the secret; still, the
 // round trees of its two openings share no salt (the bug of a restarted

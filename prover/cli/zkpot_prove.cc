@@ -34,7 +34,7 @@ void print_progress(const TrainStepReport& r) {
   if (r.held_out_accuracy) std::snprintf(acc, sizeof acc, "held-out acc %5.1f%%", 100.0 * *r.held_out_accuracy);
   std::printf("step %llu/%llu  loss %.4f  %s  train %.0f ms  prove %.2f s/step%s\n",
               static_cast<unsigned long long>(r.step), static_cast<unsigned long long>(r.steps), r.loss, acc,
-              r.train_ms, r.prove_ms / 1000.0, r.reproven ? "  (re-proven after resume)" : "");
+              r.train_ms, r.prove_ms / 1000.0, r.reproven ? "  (re-proven)" : "");
   std::fflush(stdout);
 }
 
@@ -69,7 +69,7 @@ int run_commit_dataset(const CommitOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"zkpot-prove: fixed-point training with zero-knowledge proofs of every step"};
+  CLI::App app{"zkpot-prove: fixed-point training with a proof of every step"};
   app.require_subcommand(1);
   TrainRunOptions o;
   CLI::App* train = app.add_subcommand("train", "train with proofs; RUN/proof.zkp holds the proof of every step");
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   train->add_option("--model", o.model, "layer widths, e.g. 784-128-10")->capture_default_str();
   train->add_option("--batch", o.batch, "batch size (a power of two)")->capture_default_str();
   train->add_option("--steps", o.steps, "SGD steps to train and prove")->capture_default_str();
-  train->add_option("--segment-steps", o.segment_steps, "close a proof segment every K steps (1..64)")
+  train->add_option("--segment-steps", o.segment_steps, "close a proof segment every K steps (1..64; lowered for the rest of the run if a segment exceeds 2 MiB)")
       ->capture_default_str();
   train->add_option("--lr", o.lr, "learning rate")->capture_default_str();
   train->add_option("--weight-seed", o.weight_seed, "seed of the initial weights")->capture_default_str();
