@@ -86,7 +86,9 @@ E pcs_fold_leaf(std::span<const V> leaf, unsigned k, const F& y_inverse, std::sp
   for (unsigned i = 0; i < k; ++i, z = z.square()) zeta_inv *= z;
   // Powers of the original zeta_inv, e < 2^(k-1): level L's zeta_inv is its
   // 2^L-th power, so the level's zeta_inv^e is entry e·2^L (< 2^(k-1)).
-  constexpr unsigned kMaxLeafBits = 12;
+  // 2 KiB of stack at most (ZKPOT_VERIFY_STACK_BYTES); wider leaves, which
+  // no parameter set uses, take one pow per pair instead.
+  constexpr unsigned kMaxLeafBits = 9;
   F zpow[size_t{1} << (kMaxLeafBits - 1)];
   const bool tabulate = k <= kMaxLeafBits;
   if (tabulate) {

@@ -77,6 +77,13 @@ class VerifierRole {
  public:
   VerifierRole(Transcript<>& t, ValueCursor& cur, TrainingFailure* failure) : t_(t), cur_(cur), failure_(failure) {}
 
+  // The claims one gadget call produces, before they are routed: scratch the
+  // caller allocates from its arena (kRoleClaimBuffer entries), so that the
+  // gadget methods' frames stay small (ZKPOT_VERIFY_STACK_BYTES).
+  static constexpr size_t kRoleClaimBuffer = 2 * kMaxRelationFactors;
+  static_assert(kRoleClaimBuffer >= kMaxLinearTerms && kRoleClaimBuffer >= kMaxRelationFactors);
+  void set_claim_buffer(std::span<PendingClaim<E>> buf) { claim_buf_ = buf; }
+
   // The step whose claims the next calls route, its layout and accumulators.
   void bind_step(const TrainingLayout* l, ClaimList<E>* stack, ClaimList<E>* w_in, ClaimList<E>* w_out,
                  uint64_t step) {
@@ -129,10 +136,10 @@ class VerifierRole {
     if (!cur().take(rounds, &msgs) || !cur().take(st.num_evaluations(), &evals))
       return fail(name, TrainingStatus::kProofTooShort);
     std::array<E, kMaxSumcheckVariables> point{};
-    std::array<PendingClaim<E>, 2 * kMaxRelationFactors> claims{};
+    const std::span<PendingClaim<E>> claims = claim_buf_;
     if (st.num_evaluations() > claims.size()) return fail(name, TrainingStatus::kBadSetup);
     StackedRelationVerifierOutput<E> out{std::span<E>(point.data(), st.total_vars()),
-                                         std::span<PendingClaim<E>>(claims.data(), st.num_evaluations()), {}};
+                                         claims.first(st.num_evaluations()), {}};
     if (verify_zerocheck<E>(t_, st, StackedRelationProofView<E>{msgs, nullptr, evals}, &out) != GadgetStatus::kOk)
       return fail(name, TrainingStatus::kZerocheckRejected);
     for (size_t i = 0; i < st.num_evaluations(); ++i) ZKPOT_TRAINING_TRY(route(name, claims[i], false));
@@ -145,10 +152,11 @@ class VerifierRole {
     if (!cur().take(1, &sum) || !cur().take(rounds, &msgs) || !cur().take(st.relation.num_evaluations(), &evals))
       return fail(name, TrainingStatus::kProofTooShort);
     std::array<E, kMaxSumcheckVariables> point{};
-    std::array<PendingClaim<E>, kMaxRelationFactors> claims{};
+    const std::span<PendingClaim<E>> claims = claim_buf_;
+    if (st.relation.num_evaluations() > claims.size()) return fail(name, TrainingStatus::kBadSetup);
     RowSumVerifierOutput<E> out;
     out.relation.point = std::span<E>(point.data(), st.relation.num_vars);
-    out.relation.claims = std::span<PendingClaim<E>>(claims.data(), st.relation.num_evaluations());
+    out.relation.claims = claims.first(st.relation.num_evaluations());
     const RowSumProofView<E> view{StackedRelationProofView<E>{msgs, nullptr, evals}, sum[0]};
     if (verify_rowsum<E>(t_, st, view, &out) != GadgetStatus::kOk) return fail(name, TrainingStatus::kRowSumRejected);
     for (size_t i = 0; i < st.relation.num_evaluations(); ++i) ZKPOT_TRAINING_TRY(route(name, claims[i], false));
@@ -172,9 +180,10 @@ class VerifierRole {
     if (linear_relation_draw_point<E>(t_, st, r) != GadgetStatus::kOk) return fail(name, TrainingStatus::kBadSetup);
     std::span<const E> vals;
     if (!cur().take(st.num_stated(), &vals)) return fail(name, TrainingStatus::kProofTooShort);
-    std::array<PendingClaim<E>, kMaxLinearTerms> claims{};
-    if (verify_linear_relation<E>(t_, st, std::span<const E>(r), {}, vals,
-                                  std::span<PendingClaim<E>>(claims.data(), st.num_stated())) != GadgetStatus::kOk)
+    const std::span<PendingClaim<E>> claims = claim_buf_;
+    if (st.num_stated() > claims.size()) return fail(name, TrainingStatus::kBadSetup);
+    if (verify_linear_relation<E>(t_, st, std::span<const E>(r), {}, vals, claims.first(st.num_stated())) !=
+        GadgetStatus::kOk)
       return fail(name, TrainingStatus::kLinearRelationRejected);
     for (size_t i = 0; i < st.num_stated(); ++i) ZKPOT_TRAINING_TRY(route(name, claims[i], false));
     return TrainingStatus::kOk;
@@ -298,6 +307,7 @@ class VerifierRole {
   ValueCursor& cur_;
   ValueCursor* curp_ = nullptr;
   TrainingFailure* failure_;
+  std::span<PendingClaim<E>> claim_buf_;
   const TrainingLayout* lp_ = nullptr;
   ClaimList<E>* stack_ = nullptr;
   ClaimList<E>* w_in_ = nullptr;
@@ -387,6 +397,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(steps + 1, training_weight_claim_bound(setup.layers())));
   b = Arena::add_sizes(b, training_detail::arena_claim_lists_bytes(1, kTrainingDatasetClaimBound));
   b = Arena::add_sizes(b, Arena::bytes_for<PendingClaim<GlExt3>>(kTrainingReducedClaimCapacity));
+  b = Arena::add_sizes(b, Arena::bytes_for<PendingClaim<GlExt3>>(training_detail::VerifierRole::kRoleClaimBuffer));
   size_t pcs = 0;
   for (uint32_t vars = 1; vars <= kPcsMaxVars; ++vars) {
     const PcsLayout l = pcs_layout(params, vars);
@@ -469,6 +480,9 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
 
   ValueCursor dummy;
   VerifierRole role(t, dummy, failure);
+  const std::span<PendingClaim<E>> role_claims = pcs_arena_array<PendingClaim<E>>(arena, VerifierRole::kRoleClaimBuffer);
+  if (!arena.ok()) return TrainingStatus::kScratchTooSmall;
+  role.set_claim_buffer(role_claims);
   uint64_t steps_count = 0;
   if (!read_key(r, kSegKeySteps) || !r.read_array(&steps_count).is_ok() || steps_count != T)
     return fail_at("segment.steps", malformed);
