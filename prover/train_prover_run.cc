@@ -49,6 +49,15 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   if (o.steps == 0) throw std::invalid_argument("--steps must be at least 1");
   if (o.segment_steps == 0 || o.segment_steps > kTrainingMaxSegmentSteps)
     throw std::invalid_argument("--segment-steps must be between 1 and 64");
+  // What a proof file can hold (docs/FORMAT.md §8.1), checked before any work.
+  if (o.steps > kStatementMaxSteps)
+    throw std::invalid_argument("--steps must be at most " + std::to_string(kStatementMaxSteps) +
+                                " (the statement's cap)");
+  if (const uint64_t n = (o.steps + o.segment_steps - 1) / o.segment_steps; n > kMaxSegments)
+    throw std::invalid_argument("--steps " + std::to_string(o.steps) + " in segments of " +
+                                std::to_string(o.segment_steps) + " steps makes " + std::to_string(n) +
+                                " segments, over the " + std::to_string(kMaxSegments) +
+                                " a proof file holds: raise --segment-steps");
   if (o.max_segment_bytes == 0 || o.max_segment_bytes > kMaxSegmentBytes)
     throw std::invalid_argument("the segment cap must be between 1 and " + std::to_string(kMaxSegmentBytes) + " bytes");
   const std::filesystem::path run = o.out;
@@ -241,6 +250,11 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
       // A segment's size grows about linearly in its steps; at least one fewer.
       const uint64_t fit = (b - a) * o.max_segment_bytes / segment.size();
       segment_steps = std::max<uint64_t>(1, std::min<uint64_t>(fit, b - a - 1));
+      if (const uint64_t n = segments.size() + (o.steps - a + segment_steps - 1) / segment_steps; n > kMaxSegments)
+        throw std::runtime_error("segments of " + std::to_string(segment_steps) + " steps (what fits the segment cap) " +
+                                 "would make " + std::to_string(n) + " segments, over the " +
+                                 std::to_string(kMaxSegments) + " a proof file holds; " + proof_path(run).string() +
+                                 " proves the first " + std::to_string(a) + " steps");
       log("segment [" + std::to_string(a) + ", " + std::to_string(b) + ") came to " + std::to_string(segment.size()) +
           " bytes, over the cap of " + std::to_string(o.max_segment_bytes) + "; proving its steps again in segments of " +
           std::to_string(segment_steps) + " steps");

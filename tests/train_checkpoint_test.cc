@@ -335,6 +335,26 @@ TEST(TrainSegmentCap, StepLargerThanTheCapIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("no segment can hold it"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(proof_path(dir / "run")));
+  // Runs a proof file cannot hold are refused before any work: more
+  // segments than the envelope's cap, more steps than the statement's.
+  {
+    TrainRunOptions bad = small_run(data, dir / "run2");
+    auto refused_because = [&](const char* why) {
+      try {
+        run(bad);
+      } catch (const std::invalid_argument& e) {
+        return std::string(e.what()).find(why) != std::string::npos;
+      }
+      return false;
+    };
+    bad.steps = kMaxSegments + 1;
+    bad.segment_steps = 1;
+    EXPECT_TRUE(refused_because("a proof file holds"));
+    bad.steps = kStatementMaxSteps + 1;
+    bad.segment_steps = 64;
+    EXPECT_TRUE(refused_because("the statement's cap"));
+    EXPECT_FALSE(fs::exists(dir / "run2"));
+  }
   // Caps above the verifier's (or zero) are refused before any work.
   for (uint64_t cap : {uint64_t{0}, kMaxSegmentBytes + 1}) {
     TrainRunOptions bad = small_run(data, dir / "run2");
