@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include "common/training_segment.h"
+#include "formats/cbor_reader.h"
 #include "formats/envelope.h"
 #include "formats/statement.h"
 #include "formats/training_statement_setup.h"
@@ -35,6 +38,18 @@ train::QuantisedModel model_of(const train::Architecture& arch, const TrainParam
   m.weights = p.weights;
   m.biases = p.biases;
   return m;
+}
+
+// The steps a closed segment covers: t_end - t_begin, its first two keys
+// (docs/FORMAT.md "Training segment").
+uint64_t segment_length(std::span<const uint8_t> segment) {
+  CborReader r(segment, kSegmentLimits);
+  uint64_t pairs = 0, key_begin = 0, key_end = 0, t_begin = 0, t_end = 0;
+  if (!r.read_map(&pairs).is_ok() || !r.read_uint(&key_begin).is_ok() || key_begin != kSegKeyBegin ||
+      !r.read_uint(&t_begin).is_ok() || !r.read_uint(&key_end).is_ok() || key_end != kSegKeyEnd ||
+      !r.read_uint(&t_end).is_ok() || t_end <= t_begin)
+    throw std::runtime_error("--resume: proof.zkp holds a segment without its step range");
+  return t_end - t_begin;
 }
 
 double ms_since(std::chrono::steady_clock::time_point start) {
@@ -120,6 +135,14 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
     dataset = commit_training_dataset(ps, data, r);
   }
 
+  // The dataset commitment is opened once per segment; its masks cover a
+  // fixed number of openings (docs/PROTOCOL.md §9.4, §12.8), which only
+  // matters while it hides private data.
+  if (const uint64_t planned = (o.steps + o.segment_steps - 1) / o.segment_steps;
+      hiding && planned > training_pcs_params(ps).max_openings)
+    log("warning: " + std::to_string(planned) + " segments open the hiding dataset commitment more than the " +
+        std::to_string(training_pcs_params(ps).max_openings) +
+        " times its masks are sized for (docs/PROTOCOL.md §12.8)");
   train::Seed wseed{};
   for (int i = 0; i < 8; ++i) wseed[i] = static_cast<uint8_t>(o.weight_seed >> (8 * i));
   const train::QuantisedModel initial = train::initial_model(config, wseed);
@@ -139,6 +162,10 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
 
   std::vector<std::vector<uint8_t>> segments;
   uint64_t begin = 0;  // steps already proven
+  // Steps per segment: --segment-steps, lowered for the rest of the run each
+  // time a segment comes out over the cap, and on resume to the length of the
+  // last closed segment when that is shorter (docs/PROTOCOL.md §12.9).
+  uint64_t segment_steps = o.segment_steps;
   train::QuantisedModel start_model = initial;
   if (o.resume) {
     if (ck.dataset_commitment != dataset.digest)
@@ -164,6 +191,9 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
       start_model = catch_up.model();
       begin = e;
       segments = std::move(pf.segments);
+      // A run that is not complete closed every segment at full length, so
+      // a shorter last one was lowered for the cap: go on with its length.
+      if (!segments.empty()) segment_steps = std::min(segment_steps, segment_length(segments.back()));
     } else if (ck.boundary != 0) {
       throw std::runtime_error("--resume: the checkpoint has proven steps but " + proof_path(run).string() +
                                " is missing");
@@ -193,9 +223,6 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   TrainRunResult result;
   train::FixedPointTrainer trainer(config, start_model);
   train::BatchSchedule schedule(training_schedule_seed(setup), data.count, setup.batch);
-  // Steps per segment: --segment-steps, lowered for the rest of the run each
-  // time a segment comes out over the cap (docs/PROTOCOL.md §12.9).
-  uint64_t segment_steps = o.segment_steps;
   for (uint64_t a = begin; a < o.steps;) {
     const uint64_t b = std::min(o.steps, a + segment_steps);
     ProverRng segment_rng = derived_prover_rng(secret, "segment", a);
@@ -222,7 +249,7 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
       if (held_out.count > 0 && (rep.step % o.eval_every == 0 || rep.step == o.steps))
         rep.held_out_accuracy = train::fixed_point_accuracy(config, trainer.model(), held_out, 0, held_out.count);
       if (rep.step == trained_before && parameters_of(trainer.model()) != parameters_before)
-        throw std::runtime_error("--resume: re-training gave other weights than the checkpoint's (not reproducible)");
+        throw std::runtime_error("re-training gave other weights than the checkpoint's (not reproducible)");
       if (rep.step > ck.steps_done) {
         ck.steps_done = rep.step;
         ck.parameters = parameters_of(trainer.model());

@@ -32,6 +32,7 @@ struct RealProofSpec {
   uint64_t steps = 2;
   uint64_t segment_steps = 1;
   uint64_t seed = 1;
+  TrainingParameterSet parameter_set = TrainingParameterSet::kTestOnly;
 };
 
 struct RealProof {
@@ -49,15 +50,14 @@ inline RealProof make_real_proof(const RealProofSpec& spec = {}) {
   const auto config = train::TrainConfig::standard(arch, spec.batch, 0.1);
   const auto side = static_cast<size_t>(std::lround(std::sqrt(static_cast<double>(arch.inputs()))));
   const formats::LabelledImages data = train::testing::banded_images(spec.rows, side, 7);
-  const TrainingCommitment dataset = commit_training_dataset(TrainingParameterSet::kTestOnly, data, rng);
+  const TrainingCommitment dataset = commit_training_dataset(spec.parameter_set, data, rng);
   train::Seed seed{};
   seed[0] = static_cast<uint8_t>(spec.seed);
   train::QuantisedModel model = train::initial_model(config, seed);
   const TrainingSetup probe =
-      training_setup_from_config(config, TrainingParameterSet::kTestOnly, dataset.digest, data.count, TrainingDigest{});
+      training_setup_from_config(config, spec.parameter_set, dataset.digest, data.count, TrainingDigest{});
   TrainingCommitment weights = commit_training_weights(probe, model.weights, model.biases, rng);
-  p.setup = training_setup_from_config(config, TrainingParameterSet::kTestOnly, dataset.digest, data.count,
-                                       weights.digest);
+  p.setup = training_setup_from_config(config, spec.parameter_set, dataset.digest, data.count, weights.digest);
   const StatementDigest run_digest = training_run_digest(kRealProofSuite, training_statement_of(p.setup, {}, 0, 0));
   train::FixedPointTrainer trainer(config, model);
   train::BatchSchedule schedule(training_schedule_seed(p.setup), data.count, p.setup.batch);

@@ -94,9 +94,11 @@ extern "C" {
 #define ZKPOT_DIGEST_BYTES 32
 /* Length of the reason string, terminating NUL included. */
 #define ZKPOT_REASON_BYTES 256
-/* Thread stack that every verification call runs within (release build;
- * measured by tests/verify_stack_test.cc on every known-answer vector).
- * Sanitizer builds need several times more. */
+/* Thread stack that every verification call runs within, in an optimised
+ * build (PTHREAD_STACK_MIN where that is larger): tests/verify_stack_test.cc
+ * verifies the known-answer vectors and real production-parameter and
+ * multi-step proofs on a thread of this stack size. Unoptimised and
+ * sanitizer builds need several times more. */
 #define ZKPOT_VERIFY_STACK_BYTES 65536
 
 /* ---- Status ------------------------------------------------------------ */
