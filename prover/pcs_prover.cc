@@ -264,7 +264,13 @@ uint64_t grind(const Digest& challenge, unsigned bits) {
     parallel_chunks(
         kBatch,
         [&](size_t b, size_t e, size_t c) {
-          for (size_t i = b; i < e; ++i)
+          size_t i = b;
+          for (; i + 4 <= e; i += 4)
+            if (const unsigned l = pcs_pow_first_of4<Blake2b256>(challenge, base + i, bits); l < 4) {
+              best[c] = base + i + l;
+              return;
+            }
+          for (; i < e; ++i)
             if (pcs_pow_ok<Blake2b256>(challenge, base + i, bits)) {
               best[c] = base + i;
               return;

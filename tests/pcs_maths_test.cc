@@ -63,3 +63,32 @@ TEST(PcsLeafFolder, MatchesPcsFoldLeafOnBaseAndExtensionLeaves) {
 
 }  // namespace
 }  // namespace zkpot
+
+namespace zkpot {
+namespace {
+
+// The prover's grinding tests four nonces at once (in BLAKE2b lanes where the
+// CPU has them): it must name the same first passing nonce as pcs_pow_ok one
+// by one, at every position in the group and when none of the four passes.
+TEST(PcsPow, FirstOfFourMatchesOneByOne) {
+  std::mt19937_64 rng(21);
+  size_t found = 0, none = 0;
+  for (int c = 0; c < 40; ++c) {
+    Blake2b256::Digest challenge;
+    for (auto& b : challenge) b = static_cast<uint8_t>(rng());
+    for (unsigned bits : {0u, 1u, 2u, 3u, 5u, 8u, 63u, 64u}) {
+      for (uint64_t first : {uint64_t{0}, uint64_t{1} << 40, rng()}) {
+        unsigned want = 4;
+        for (unsigned l = 0; l < 4 && want == 4; ++l)
+          if (pcs_pow_ok<Blake2b256>(challenge, first + l, bits)) want = l;
+        ASSERT_EQ(pcs_pow_first_of4<Blake2b256>(challenge, first, bits), want) << bits << " " << first;
+        (want < 4 ? found : none) += 1;
+      }
+    }
+  }
+  EXPECT_GT(found, 100u);  // both outcomes, at several positions
+  EXPECT_GT(none, 100u);
+}
+
+}  // namespace
+}  // namespace zkpot
