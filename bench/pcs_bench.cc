@@ -8,6 +8,7 @@
 #include <chrono>
 #include <vector>
 
+#include "common/pcs_maths.h"
 #include "common/pcs_params.h"
 #include "common/pcs_verifier.h"
 #include "prover/parallel.h"
@@ -124,6 +125,33 @@ void BM_PcsVerify(benchmark::State& state) {
 }
 
 BENCHMARK(BM_PcsVerify)->ArgNames({"log2", "claims"})->Args({20, 1})->Args({24, 1})->Unit(benchmark::kMillisecond);
+
+// Grinding (docs/PROTOCOL.md §9.3) on one thread: the smallest nonce meeting
+// `bits` for 16 challenges, one nonce at a time (pcs_pow_ok, lanes 0) or four
+// at a time in BLAKE2b lanes (pcs_pow_first_of4, lanes 1), as the prover does.
+void BM_PcsGrind(benchmark::State& state) {
+  const auto bits = static_cast<unsigned>(state.range(0));
+  const bool lanes = state.range(1) != 0;
+  uint64_t nonces = 0;
+  for (auto _ : state) {
+    for (uint8_t c = 0; c < 16; ++c) {
+      Blake2b256::Digest challenge{};
+      challenge[0] = c;
+      uint64_t n = 0;
+      if (lanes) {
+        unsigned l = 4;
+        while ((l = pcs_pow_first_of4<Blake2b256>(challenge, n, bits)) == 4) n += 4;
+        n += l;
+      } else {
+        while (!pcs_pow_ok<Blake2b256>(challenge, n, bits)) ++n;
+      }
+      nonces += n + 1;
+      benchmark::DoNotOptimize(n);
+    }
+  }
+  state.counters["nonces_per_grind"] = static_cast<double>(nonces) / (16.0 * static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_PcsGrind)->ArgNames({"bits", "lanes"})->Args({16, 0})->Args({16, 1})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace zkpot
