@@ -168,6 +168,21 @@ typename H::Digest merkle_node_digest(const typename H::Digest& left, const type
   return H::compress(personal::kMerkleNode, left, right);
 }
 
+// parents[i] = merkle_node_digest(children[2i], children[2i + 1]) for i < n:
+// with BLAKE2b, four one-block compressions at a time in lanes
+// (common/blake2b_lanes.h), reading each pair as its 64 contiguous bytes.
+template <class H = Blake2b256>
+void merkle_node_digests(const typename H::Digest* children, size_t n, typename H::Digest* parents) {
+  if constexpr (std::is_same_v<H, Blake2b256>) {
+    static_assert(sizeof(typename H::Digest) == 32, "pairs of children are read as 64 packed bytes");
+    static const blake2b_lanes::InitialState node_state(personal::kMerkleNode);
+    blake2b_lanes::hash64_many(node_state, reinterpret_cast<const uint8_t*>(children), n,
+                               reinterpret_cast<uint8_t*>(parents));
+  } else {
+    for (size_t i = 0; i < n; ++i) parents[i] = merkle_node_digest<H>(children[2 * i], children[2 * i + 1]);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Single authentication path (docs/PROTOCOL.md §7.2).
 
@@ -290,27 +305,23 @@ class MerkleNodeBatch {
   using Digest = Blake2b256::Digest;
   explicit MerkleNodeBatch(std::span<Digest> digests) : digests_(digests) {}
   void add(const Digest& left, const Digest& right, size_t slot) {
-    std::memcpy(blocks_ + 64 * n_, left.data(), 32);
-    std::memcpy(blocks_ + 64 * n_ + 32, right.data(), 32);
+    children_[2 * n_] = left;
+    children_[2 * n_ + 1] = right;
     slots_[n_++] = slot;
     if (n_ == kBatch) flush();
   }
   void flush() {
     if (n_ == 0) return;
-    uint8_t out[32 * kBatch];
-    blake2b_lanes::hash64_many(node_state(), blocks_, n_, out);
-    for (size_t i = 0; i < n_; ++i) std::memcpy(digests_[slots_[i]].data(), out + 32 * i, 32);
+    Digest out[kBatch];
+    merkle_node_digests<Blake2b256>(children_, n_, out);
+    for (size_t i = 0; i < n_; ++i) digests_[slots_[i]] = out[i];
     n_ = 0;
   }
 
  private:
-  static const blake2b_lanes::InitialState& node_state() {
-    static const blake2b_lanes::InitialState st(personal::kMerkleNode);
-    return st;
-  }
   static constexpr size_t kBatch = 16;
   std::span<Digest> digests_;
-  uint8_t blocks_[64 * kBatch];
+  Digest children_[2 * kBatch];
   size_t slots_[kBatch];
   size_t n_ = 0;
 };

@@ -15,11 +15,9 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "common/blake2b_lanes.h"
 #include "common/hash.h"
 #include "common/merkle.h"
 #include "prover/parallel.h"
@@ -171,10 +169,8 @@ class MerkleTree {
     });
   }
 
-  // leaves(b, e, out) hashes leaves [b, e) into out[b, e); then the levels.
-  // The nodes of a level are hashed four at a time in BLAKE2b lanes
-  // (common/blake2b_lanes.h): a node's two children are the 64 contiguous
-  // bytes of children[2i], children[2i + 1]. Same digests as merkle_node_digest.
+  // leaves(b, e, out) hashes leaves [b, e) into out[b, e); then the levels,
+  // a chunk of each at a time through merkle_node_digests (lanes).
   template <class RangeFn>
   void build_ranges(RangeFn&& leaves) {
     const size_t n = num_leaves();
@@ -186,16 +182,7 @@ class MerkleTree {
       const Digest* const children = nodes_.data() + 2 * width;
       parallel_chunks(
           width,
-          [&](size_t b, size_t e, size_t) {
-            if constexpr (std::is_same_v<H, Blake2b256>) {
-              static_assert(sizeof(Digest) == 32, "nodes are read as packed 64-byte pairs");
-              static const blake2b_lanes::InitialState node_state(personal::kMerkleNode);
-              blake2b_lanes::hash64_many(node_state, reinterpret_cast<const uint8_t*>(children + 2 * b), e - b,
-                                         reinterpret_cast<uint8_t*>(parents + b));
-            } else {
-              for (size_t i = b; i < e; ++i) parents[i] = merkle_node_digest<H>(children[2 * i], children[2 * i + 1]);
-            }
-          },
+          [&](size_t b, size_t e, size_t) { merkle_node_digests<H>(children + 2 * b, e - b, parents + b); },
           kMinNodesPerThread);
     }
   }
