@@ -11,6 +11,7 @@
 #include "common/pcs_params.h"
 #include "common/pcs_proof.h"
 #include "common/training_setup.h"
+#include "formats/cbor_reader.h"
 
 namespace zkpot {
 
@@ -36,6 +37,16 @@ enum TrainingOpeningKey : uint64_t {
   kOpenKeySalts = 5,
   kOpenKeyNonces = 6,
 };
+
+// A segment map's step range, its first two pairs, read after the map's
+// header (docs/FORMAT.md "Training segment"): false unless the keys are 1 and
+// 2 and 1 <= t_end - t_begin <= kTrainingMaxSegmentSteps.
+[[nodiscard]] inline bool read_training_segment_range(CborReader& r, uint64_t* t_begin, uint64_t* t_end) {
+  uint64_t key_begin = 0, key_end = 0;
+  return r.read_uint(&key_begin).is_ok() && key_begin == kSegKeyBegin && r.read_uint(t_begin).is_ok() &&
+         r.read_uint(&key_end).is_ok() && key_end == kSegKeyEnd && r.read_uint(t_end).is_ok() &&
+         *t_end > *t_begin && *t_end - *t_begin <= kTrainingMaxSegmentSteps;
+}
 
 // Encoded size of a commitment with the given counts.
 inline size_t training_commitment_bytes(uint32_t slots, uint32_t main_ood, uint32_t helper_ood) {

@@ -437,10 +437,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
   CborReader r(segment, kSegmentLimits);
   uint64_t pairs = 0, t_begin = 0, t_end = 0;
   if (!r.read_map(&pairs).is_ok() || pairs != 7) return fail_at("segment.map", malformed);
-  if (!read_key(r, kSegKeyBegin) || !r.read_uint(&t_begin).is_ok() || !read_key(r, kSegKeyEnd) ||
-      !r.read_uint(&t_end).is_ok())
-    return fail_at("segment.range", malformed);
-  if (t_end <= t_begin || t_end - t_begin > kTrainingMaxSegmentSteps) return fail_at("segment.range", malformed);
+  if (!read_training_segment_range(r, &t_begin, &t_end)) return fail_at("segment.range", malformed);
   if (t_begin != in.next_step) return fail_at("segment.begin", TrainingStatus::kChainMismatch);
   if (t_end > in.end_step) return fail_at("segment.end", TrainingStatus::kChainMismatch);
   const uint32_t T = static_cast<uint32_t>(t_end - t_begin);

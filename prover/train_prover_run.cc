@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "common/training_segment.h"
-#include "formats/cbor_reader.h"
 #include "formats/envelope.h"
 #include "formats/statement.h"
 #include "formats/training_statement_setup.h"
@@ -40,14 +39,11 @@ train::QuantisedModel model_of(const train::Architecture& arch, const TrainParam
   return m;
 }
 
-// The steps a closed segment covers: t_end - t_begin, its first two keys
-// (docs/FORMAT.md "Training segment").
+// The steps a closed segment covers (docs/FORMAT.md "Training segment").
 uint64_t segment_length(std::span<const uint8_t> segment) {
   CborReader r(segment, kSegmentLimits);
-  uint64_t pairs = 0, key_begin = 0, key_end = 0, t_begin = 0, t_end = 0;
-  if (!r.read_map(&pairs).is_ok() || !r.read_uint(&key_begin).is_ok() || key_begin != kSegKeyBegin ||
-      !r.read_uint(&t_begin).is_ok() || !r.read_uint(&key_end).is_ok() || key_end != kSegKeyEnd ||
-      !r.read_uint(&t_end).is_ok() || t_end <= t_begin)
+  uint64_t pairs = 0, t_begin = 0, t_end = 0;
+  if (!r.read_map(&pairs).is_ok() || !read_training_segment_range(r, &t_begin, &t_end))
     throw std::runtime_error("--resume: proof.zkp holds a segment without its step range");
   return t_end - t_begin;
 }
@@ -68,9 +64,10 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   if (o.steps > kStatementMaxSteps)
     throw std::invalid_argument("--steps must be at most " + std::to_string(kStatementMaxSteps) +
                                 " (the statement's cap)");
-  if (const uint64_t n = (o.steps + o.segment_steps - 1) / o.segment_steps; n > kMaxSegments)
+  const uint64_t planned_segments = (o.steps + o.segment_steps - 1) / o.segment_steps;
+  if (planned_segments > kMaxSegments)
     throw std::invalid_argument("--steps " + std::to_string(o.steps) + " in segments of " +
-                                std::to_string(o.segment_steps) + " steps makes " + std::to_string(n) +
+                                std::to_string(o.segment_steps) + " steps makes " + std::to_string(planned_segments) +
                                 " segments, over the " + std::to_string(kMaxSegments) +
                                 " a proof file holds: raise --segment-steps");
   if (o.max_segment_bytes == 0 || o.max_segment_bytes > kMaxSegmentBytes)
@@ -138,11 +135,9 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   // The dataset commitment is opened once per segment; its masks cover a
   // fixed number of openings (docs/PROTOCOL.md §9.4, §12.8), which only
   // matters while it hides private data.
-  if (const uint64_t planned = (o.steps + o.segment_steps - 1) / o.segment_steps;
-      hiding && planned > training_pcs_params(ps).max_openings)
-    log("warning: " + std::to_string(planned) + " segments open the hiding dataset commitment more than the " +
-        std::to_string(training_pcs_params(ps).max_openings) +
-        " times its masks are sized for (docs/PROTOCOL.md §12.8)");
+  if (const uint32_t budget = training_pcs_params(ps).max_openings; hiding && planned_segments > budget)
+    log("warning: " + std::to_string(planned_segments) + " segments open the hiding dataset commitment more than the " +
+        std::to_string(budget) + " times its masks are sized for (docs/PROTOCOL.md §12.8)");
   train::Seed wseed{};
   for (int i = 0; i < 8; ++i) wseed[i] = static_cast<uint8_t>(o.weight_seed >> (8 * i));
   const train::QuantisedModel initial = train::initial_model(config, wseed);
