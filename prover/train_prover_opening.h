@@ -15,10 +15,10 @@
 #include "common/training_segment.h"
 #include "formats/cbor_writer.h"
 #include "formats/field_vector.h"
+#include "prover/batching_sumcheck.h"
 #include "prover/claims_prover.h"
 #include "prover/pcs_prover.h"
 #include "prover/rng.h"
-#include "prover/sumcheck_prover.h"
 
 namespace zkpot {
 
@@ -47,7 +47,7 @@ PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& c
     if (acc.add(c) != ClaimStatus::kOk) throw std::logic_error("training: inconsistent claims on one commitment");
   const E gamma = claim_batching_begin(t, acc);
   std::vector<PendingClaim<E>> reduced;
-  SumcheckProver<E, E> prover;
+  std::vector<EqWeightBlock<E>> blocks;
   for (size_t i = 0; i < acc.size(); ++i) {
     const PendingClaim<E>& c = acc.claims()[i];
     if (acc.leader(i) != i) continue;
@@ -57,8 +57,7 @@ PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& c
     }
     const std::vector<Gl>& table = com.slots->at(c.handle().id);
     const uint32_t n = c.num_vars();
-    std::vector<E> p(table.size()), w(table.size(), E::zero());
-    for (size_t x = 0; x < table.size(); ++x) p[x] = E(table[x]);
+    blocks.clear();
     E g = E::one();
     for (const PendingClaim<E>& o : acc.claims()) {
       if (o.handle() != c.handle()) continue;
@@ -68,24 +67,17 @@ PcsProof<Gl, GlExt3> batch_and_open(Transcript<>& t, const TrainingCommitment& c
       uint64_t block = 0;
       for (uint32_t j = free_vars; j < n; ++j)
         if (pt[j] == E::one()) block |= uint64_t{1} << (j - free_vars);
-      const std::vector<E> eq = eq_table<E>(pt.first(free_vars));
-      const size_t off = static_cast<size_t>(block << free_vars);
-      for (size_t x = 0; x < eq.size(); ++x) w[off + x] += g * eq[x];
+      blocks.push_back(EqWeightBlock<E>{pt.first(free_vars), block << free_vars, g});
       g *= gamma;
     }
-    SumOfProducts<E, E> poly;
-    poly.num_vars = n;
-    poly.tables = {std::span<const E>(p), std::span<const E>(w)};
-    poly.terms = {ProductTerm<E>::of(E::one(), {0, 1})};
-    // An honest prover proves the stated sum: the sumcheck prover itself
-    // refuses one that is not the table's (its final check), so no separate
-    // pass over the tables is needed. A cheating prover proves the true sum,
+    // An honest prover proves the stated sum, and the batching prover refuses
+    // one that is not the table's. A cheating prover proves the true sum,
     // which the verifier then finds differs from the stated one.
     const E stated = claim_group_sum(acc, i, gamma);
-    const E claimed = kSelfChecks ? stated : sum_over_hypercube(poly);
-    SumcheckProverOutput<E> so = prover.prove(t, poly, claimed, nullptr);
-    values->insert(values->end(), so.proof.round_messages.begin(), so.proof.round_messages.end());
-    const E ev = so.factor_evaluations[0];
+    const BatchingSumcheckOutput<E> so = prove_batching_sumcheck<Gl, E>(
+        t, std::span<const Gl>(table), std::span<const EqWeightBlock<E>>(blocks), kSelfChecks ? &stated : nullptr);
+    values->insert(values->end(), so.round_messages.begin(), so.round_messages.end());
+    const E ev = so.table_value;
     t.absorb_field("claims.eval", ev);
     values->push_back(ev);
     PendingClaim<E> b;

@@ -1,0 +1,213 @@
+// The claim-batching sumcheck of docs/PROTOCOL.md §6 for one committed
+// base-field table P, in bounded memory: Σ_x P(x)·W(x) with
+// W = Σ_i scale_i · eq(point_i, ·) on the block of 2^|point_i| entries at
+// offset_i. Round 0 is computed from P itself and each block's eq table, so
+// neither P lifted to K nor W at full size is ever built; only the tables
+// folded once (2^(m-1) values of K each) are kept, and later rounds fold them
+// in place. For a 2^28 stack that is 6 GiB where lifting both tables took 12
+// GiB before the first fold. The messages, challenges and final value are
+// those of the generic prover (prover/sumcheck_prover.h) run on (P in K, W):
+// the transcript is the same byte for byte.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "common/multilinear.h"
+#include "common/sumcheck.h"
+#include "common/transcript.h"
+#include "prover/parallel.h"
+
+namespace zkpot {
+
+template <class E>
+struct EqWeightBlock {
+  std::span<const E> point;  // the block's free coordinates
+  uint64_t offset = 0;       // a multiple of 2^point.size()
+  E scale{};
+};
+
+template <class E>
+struct BatchingSumcheckOutput {
+  std::vector<E> round_messages;  // g_j(0), g_j(2) for each round j (§3)
+  std::vector<E> point;           // s
+  E table_value{};                // P(s)
+};
+
+namespace batching_detail {
+
+inline constexpr size_t kMinChunk = size_t{1} << 14;
+
+template <class E>
+struct RoundSums {
+  E g0 = E::zero(), g1 = E::zero(), g2 = E::zero();
+  RoundSums& operator+=(const RoundSums& o) {
+    g0 += o.g0;
+    g1 += o.g1;
+    g2 += o.g2;
+    return *this;
+  }
+};
+
+// Sums over pairs y in [0, n) of f(y), one partial per chunk, added in chunk order.
+template <class E, class Body>
+RoundSums<E> sum_pairs(size_t n, Body&& body) {
+  std::vector<RoundSums<E>> part(parallel_chunk_count(n, kMinChunk));
+  parallel_chunks(
+      n, [&](size_t b, size_t e, size_t c) { part[c] = body(b, e); }, kMinChunk);
+  RoundSums<E> s;
+  for (const auto& p : part) s += p;
+  return s;
+}
+
+// v[y] = v[2y] + r (v[2y+1] - v[2y]) for y < n/2, in place: each chunk writes
+// its results at the start of its own input range, then the chunks are moved
+// down in order (a destination never overlaps a later chunk's input).
+template <class E>
+void fold_in_place(std::vector<E>& v, const E& r) {
+  const size_t half = v.size() / 2;
+  std::vector<std::pair<size_t, size_t>> ranges(parallel_chunk_count(half, kMinChunk));
+  parallel_chunks(
+      half,
+      [&](size_t b, size_t e, size_t c) {
+        ranges[c] = {b, e};
+        for (size_t y = b; y < e; ++y) {
+          const E a0 = v[2 * y], a1 = v[2 * y + 1];
+          v[b + y] = a0 + r * (a1 - a0);
+        }
+      },
+      kMinChunk);
+  for (const auto& [b, e] : ranges)
+    if (b > 0 && e > b) std::memmove(static_cast<void*>(&v[b]), static_cast<const void*>(&v[2 * b]), (e - b) * sizeof(E));
+  v.resize(half);
+}
+
+}  // namespace batching_detail
+
+// Proves Σ_x P(x)·W(x) = claimed. With stated_sum, claimed = *stated_sum and a
+// sum that is not the table's throws std::invalid_argument before anything is
+// absorbed; without it (a test's cheating prover) claimed is the true sum.
+template <class F, class E, class H>
+BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<const F> table,
+                                                  std::span<const EqWeightBlock<E>> blocks, const E* stated_sum) {
+  using batching_detail::RoundSums;
+  uint32_t m = 0;
+  while ((size_t{1} << m) < table.size()) ++m;
+  if (table.size() != (size_t{1} << m) || m == 0 || m > kMaxSumcheckVariables)
+    throw std::invalid_argument("batching sumcheck: the table is not 2^m long with 1 <= m <= 40");
+  for (const auto& b : blocks) {
+    const uint64_t len = uint64_t{1} << b.point.size();
+    if (b.point.size() > m || b.offset % len != 0 || b.offset + len > table.size())
+      throw std::invalid_argument("batching sumcheck: a weight block lies outside the table");
+  }
+
+  // Round 0: every block's contribution, from P in F and the block's eq table.
+  // A single weight w at x adds w P(x) to g(0) or g(1) and (2P(2y+1) - P(2y))
+  // times -w (x = 2y) or 2w (x = 2y+1) to g(2).
+  RoundSums<E> s0;
+  for (const auto& b : blocks) {
+    RoundSums<E> s;
+    if (b.point.empty()) {
+      const size_t x = static_cast<size_t>(b.offset), y = x >> 1;
+      const F d = table[2 * y + 1] + table[2 * y + 1] - table[2 * y];
+      if ((x & 1) == 0) {
+        s.g0 = E::one() * table[x];
+        s.g2 = E::zero() - E::one() * d;
+      } else {
+        s.g1 = E::one() * table[x];
+        s.g2 = (E::one() + E::one()) * d;
+      }
+    } else {
+      const std::vector<E> e = eq_table<E>(b.point);
+      const F* p = table.data() + b.offset;
+      s = batching_detail::sum_pairs<E>(e.size() / 2, [&](size_t lo, size_t hi) {
+        RoundSums<E> r;
+        for (size_t k = lo; k < hi; ++k) {
+          const F p0 = p[2 * k], p1 = p[2 * k + 1];
+          const E w0 = e[2 * k], w1 = e[2 * k + 1];
+          r.g0 += w0 * p0;
+          r.g1 += w1 * p1;
+          r.g2 += (w1 + w1 - w0) * (p1 + p1 - p0);
+        }
+        return r;
+      });
+    }
+    s0.g0 += b.scale * s.g0;
+    s0.g1 += b.scale * s.g1;
+    s0.g2 += b.scale * s.g2;
+  }
+  const E true_sum = s0.g0 + s0.g1;
+  if (stated_sum != nullptr && *stated_sum != true_sum)
+    throw std::invalid_argument("batching sumcheck: the stated sum is not the sum of the tables");
+  const E claimed = stated_sum != nullptr ? *stated_sum : true_sum;
+
+  BatchingSumcheckOutput<E> out;
+  out.point.resize(m);
+  out.round_messages.reserve(size_t{2} * m);
+  const LagrangeKernel<E> kernel(2);
+  E rho, claim;
+  sumcheck_begin(t, SumcheckShape{m, 2}, claimed, static_cast<const SumcheckMaskMessages<E>*>(nullptr), &rho,
+                 &claim);
+  auto round = [&](uint32_t j, const RoundSums<E>& s) {
+    const E msg[2] = {s.g0, s.g2};
+    out.round_messages.insert(out.round_messages.end(), msg, msg + 2);
+    E next;
+    if (sumcheck_round(t, kernel, std::span<const E>(msg, 2), claim, &out.point[j], &next) != SumcheckStatus::kOk)
+      throw std::logic_error("batching sumcheck: round message has the wrong length");
+    claim = next;
+    return out.point[j];
+  };
+  const E r0 = round(0, s0);
+
+  // The tables folded once: P in K, and W from each block's eq table of its
+  // remaining coordinates times eq(point_0, r_0) (a block of one entry: the
+  // weight of its bit 0).
+  const size_t half = table.size() / 2;
+  std::vector<E> pv(half), wv(half, E::zero());
+  parallel_chunks(
+      half,
+      [&](size_t lo, size_t hi, size_t) {
+        for (size_t y = lo; y < hi; ++y) pv[y] = E::one() * table[2 * y] + r0 * (table[2 * y + 1] - table[2 * y]);
+      },
+      batching_detail::kMinChunk);
+  for (const auto& b : blocks) {
+    if (b.point.empty()) {
+      wv[b.offset >> 1] += b.scale * ((b.offset & 1) ? r0 : E::one() - r0);
+      continue;
+    }
+    const E a = b.point[0];
+    const E c = b.scale * ((E::one() - a) * (E::one() - r0) + a * r0);
+    const std::vector<E> e = eq_table<E>(b.point.subspan(1));
+    E* w = wv.data() + b.offset / 2;
+    parallel_chunks(
+        e.size(),
+        [&](size_t lo, size_t hi, size_t) {
+          for (size_t k = lo; k < hi; ++k) w[k] += c * e[k];
+        },
+        batching_detail::kMinChunk);
+  }
+
+  for (uint32_t j = 1; j < m; ++j) {
+    const RoundSums<E> s = batching_detail::sum_pairs<E>(pv.size() / 2, [&](size_t lo, size_t hi) {
+      RoundSums<E> r;
+      for (size_t y = lo; y < hi; ++y) {
+        const E a0 = pv[2 * y], a1 = pv[2 * y + 1], b0 = wv[2 * y], b1 = wv[2 * y + 1];
+        r.g0 += a0 * b0;
+        r.g2 += (a1 + a1 - a0) * (b1 + b1 - b0);
+      }
+      return r;
+    });
+    const E r = round(j, s);
+    batching_detail::fold_in_place(pv, r);
+    batching_detail::fold_in_place(wv, r);
+  }
+  // The final claim is P(s) W(s) exactly when the claimed sum was the tables' sum.
+  if (claim != pv[0] * wv[0]) throw std::logic_error("batching sumcheck: the final claim is not P(s) W(s)");
+  out.table_value = pv[0];
+  return out;
+}
+
+}  // namespace zkpot
