@@ -124,9 +124,37 @@ template <class E>
 class FractionTree {
  public:
   FractionTree(std::vector<E> p_leaves, std::vector<E> q_leaves) {
-    if (p_leaves.size() != q_leaves.size() || p_leaves.size() < 2 || !is_power_of_two(p_leaves.size()))
+    if (p_leaves.size() != q_leaves.size())
       throw std::invalid_argument("FractionTree: leaves must be two equal power-of-two vectors of size >= 2");
-    depth_ = log2_exact(p_leaves.size());
+    build(std::move(p_leaves), std::move(q_leaves), false);
+  }
+  // Every leaf numerator 1 (a witness tree without padding): the numerators
+  // are not stored (a third of the tree's memory), and the last layer
+  // sumcheck needs only the two denominator tables.
+  static FractionTree unit_numerators(std::vector<E> q_leaves) {
+    FractionTree t;
+    t.build({}, std::move(q_leaves), true);
+    return t;
+  }
+
+  uint32_t depth() const { return depth_; }
+  bool unit_leaf_numerators() const { return unit_leaves_; }
+  // Numerators of a layer; empty for the leaf layer of a unit-numerator tree.
+  std::span<const E> p(uint32_t layer) const { return std::span<const E>(p_.at(layer)); }
+  std::span<const E> q(uint32_t layer) const { return std::span<const E>(q_.at(layer)); }
+  // Layer 1 as p(0), p(1), q(0), q(1).
+  std::array<E, 4> root_children() const {
+    if (p_[1].empty()) return {E::one(), E::one(), q_[1][0], q_[1][1]};
+    return {p_[1][0], p_[1][1], q_[1][0], q_[1][1]};
+  }
+
+ private:
+  FractionTree() = default;
+  void build(std::vector<E> p_leaves, std::vector<E> q_leaves, bool unit) {
+    if (q_leaves.size() < 2 || !is_power_of_two(q_leaves.size()))
+      throw std::invalid_argument("FractionTree: leaves must be two equal power-of-two vectors of size >= 2");
+    unit_leaves_ = unit;
+    depth_ = log2_exact(q_leaves.size());
     p_.resize(depth_ + 1);
     q_.resize(depth_ + 1);
     p_[depth_] = std::move(p_leaves);
@@ -139,9 +167,11 @@ class FractionTree {
       const E* qc = q_[d + 1].data();
       E* pp = p_[d].data();
       E* qp = q_[d].data();
+      const bool unit_children = unit && d + 1 == depth_;
       parallel_chunks(half, [&](size_t b, size_t e, size_t) {
         for (size_t x = b; x < e; ++x) {
-          const Fraction<E> f = combine_children(pc[x], pc[x + half], qc[x], qc[x + half]);
+          const Fraction<E> f = unit_children ? combine_children(E::one(), E::one(), qc[x], qc[x + half])
+                                              : combine_children(pc[x], pc[x + half], qc[x], qc[x + half]);
           pp[x] = f.p;
           qp[x] = f.q;
         }
@@ -149,17 +179,6 @@ class FractionTree {
     }
   }
 
-  uint32_t depth() const { return depth_; }
-  // True when every leaf numerator is 1 (a witness tree without padding): the
-  // last layer sumcheck then needs only the two denominator tables.
-  bool unit_leaf_numerators() const { return unit_leaves_; }
-  void set_unit_leaf_numerators(bool v) { unit_leaves_ = v; }
-  std::span<const E> p(uint32_t layer) const { return std::span<const E>(p_.at(layer)); }
-  std::span<const E> q(uint32_t layer) const { return std::span<const E>(q_.at(layer)); }
-  // Layer 1 as p(0), p(1), q(0), q(1).
-  std::array<E, 4> root_children() const { return {p_[1][0], p_[1][1], q_[1][0], q_[1][1]}; }
-
- private:
   uint32_t depth_ = 0;
   bool unit_leaves_ = false;
   std::vector<std::vector<E>> p_, q_;  // index = layer; [0] unused
@@ -170,7 +189,8 @@ template <class F, class E>
 FractionTree<E> witness_fraction_tree(std::span<const std::span<const F>> columns, uint64_t num_lookups,
                                       const E& alpha, const E& beta) {
   const size_t n = columns.empty() ? 0 : columns[0].size();
-  std::vector<E> p(n), q(n);
+  const bool unit = num_lookups >= n;
+  std::vector<E> p(unit ? 0 : n), q(n);
   parallel_chunks(n, [&](size_t b, size_t e, size_t) {
     for (size_t i = b; i < e; ++i) {
       E acc = E::zero(), pw = E::one();
@@ -178,13 +198,12 @@ FractionTree<E> witness_fraction_tree(std::span<const std::span<const F>> column
         acc += pw * E(c[i]);
         pw *= beta;
       }
-      p[i] = i < num_lookups ? E::one() : E::zero();
+      if (!unit) p[i] = i < num_lookups ? E::one() : E::zero();
       q[i] = alpha - acc;
     }
   });
-  FractionTree<E> tree(std::move(p), std::move(q));
-  tree.set_unit_leaf_numerators(num_lookups >= n);
-  return tree;
+  if (unit) return FractionTree<E>::unit_numerators(std::move(q));
+  return FractionTree<E>(std::move(p), std::move(q));
 }
 
 // Table leaves: p_j = m_j, q_j = alpha - sum_l beta^l t^l_j.
