@@ -1,13 +1,13 @@
 // The claim-batching sumcheck of docs/PROTOCOL.md §6 for one committed
 // base-field table P, in bounded memory: Σ_x P(x)·W(x) with
 // W = Σ_i scale_i · eq(point_i, ·) on the block of 2^|point_i| entries at
-// offset_i. Round 0 is computed from P itself and each block's eq table, so
-// neither P lifted to K nor W at full size is ever built; only the tables
-// folded once (2^(m-1) values of K each) are kept, and later rounds fold them
-// in place. For a 2^28 stack that is 6 GiB where lifting both tables took 12
-// GiB before the first fold. The messages, challenges and final value are
-// those of the generic prover (prover/sumcheck_prover.h) run on (P in K, W):
-// the transcript is the same byte for byte.
+// offset_i. Rounds 0 and 1 are computed from P itself and each block's eq
+// table, so neither P lifted to K nor W at full size is ever built; only the
+// tables folded twice (2^(m-2) values of K each) are kept, and later rounds
+// fold them in place. For a 2^28 stack that is 3 GiB where lifting both
+// tables took 12 GiB before the first fold. The messages, challenges and
+// final value are those of the generic prover (prover/sumcheck_prover.h) run
+// on (P in K, W): the transcript is the same byte for byte.
 #pragma once
 
 #include <cstdint>
@@ -85,6 +85,25 @@ void fold_in_place(std::vector<E>& v, const E& r) {
   v.resize(half);
 }
 
+// A block's weight at the current level: scale * eq(point, .) on the 2^|point|
+// entries at offset.
+template <class E>
+struct Level {
+  E scale;
+  std::span<const E> point;
+  uint64_t offset;
+};
+
+// Binds the lowest variable to r: a block folds its first coordinate (or, when
+// it is a single entry, the bit of its offset) into its scale, eq(a, r).
+template <class E>
+void advance(Level<E>& b, const E& r) {
+  const E a = b.point.empty() ? ((b.offset & 1) ? E::one() : E::zero()) : b.point[0];
+  b.scale *= (E::one() - a) * (E::one() - r) + a * r;
+  if (!b.point.empty()) b.point = b.point.subspan(1);
+  b.offset >>= 1;
+}
+
 }  // namespace batching_detail
 
 // Proves Σ_x P(x)·W(x) = claimed. With stated_sum, claimed = *stated_sum and a
@@ -104,41 +123,51 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
       throw std::invalid_argument("batching sumcheck: a weight block lies outside the table");
   }
 
-  // Round 0: every block's contribution, from P in F and the block's eq table.
+  // Rounds 0 and 1 are computed block by block: W at level j is, on each
+  // block, scale * eq(point, .) at offset (a block of one entry when point is
+  // empty), and P at level 1 is folded from the base table as it is read.
   // A single weight w at x adds w P(x) to g(0) or g(1) and (2P(2y+1) - P(2y))
   // times -w (x = 2y) or 2w (x = 2y+1) to g(2).
-  RoundSums<E> s0;
-  for (const auto& b : blocks) {
-    RoundSums<E> s;
-    if (b.point.empty()) {
-      const size_t x = static_cast<size_t>(b.offset), y = x >> 1;
-      const F d = table[2 * y + 1] + table[2 * y + 1] - table[2 * y];
-      if ((x & 1) == 0) {
-        s.g0 = E::one() * table[x];
-        s.g2 = E::zero() - E::one() * d;
-      } else {
-        s.g1 = E::one() * table[x];
-        s.g2 = (E::one() + E::one()) * d;
-      }
-    } else {
-      const std::vector<E> e = eq_table<E>(b.point);
-      const F* p = table.data() + b.offset;
-      s = batching_detail::sum_pairs<E>(e.size() / 2, [&](size_t lo, size_t hi) {
-        RoundSums<E> r;
-        for (size_t k = lo; k < hi; ++k) {
-          const F p0 = p[2 * k], p1 = p[2 * k + 1];
-          const E w0 = e[2 * k], w1 = e[2 * k + 1];
-          r.g0 += w0 * p0;
-          r.g1 += w1 * p1;
-          r.g2 += (w1 + w1 - w0) * (p1 + p1 - p0);
+  std::vector<batching_detail::Level<E>> level;
+  level.reserve(blocks.size());
+  for (const auto& b : blocks) level.push_back({b.scale, b.point, b.offset});
+  auto block_sums = [&](auto&& pj) {
+    RoundSums<E> total;
+    for (const auto& b : level) {
+      RoundSums<E> s;
+      if (b.point.empty()) {
+        const uint64_t x = b.offset, y = x >> 1;
+        const auto p0 = pj(2 * y), p1 = pj(2 * y + 1);
+        const auto d = p1 + p1 - p0;
+        if ((x & 1) == 0) {
+          s.g0 = E::one() * p0;
+          s.g2 = E::zero() - E::one() * d;
+        } else {
+          s.g1 = E::one() * p1;
+          s.g2 = (E::one() + E::one()) * d;
         }
-        return r;
-      });
+      } else {
+        const std::vector<E> e = eq_table<E>(b.point);
+        s = batching_detail::sum_pairs<E>(e.size() / 2, [&](size_t lo, size_t hi) {
+          RoundSums<E> r;
+          for (size_t k = lo; k < hi; ++k) {
+            const auto p0 = pj(b.offset + 2 * k), p1 = pj(b.offset + 2 * k + 1);
+            const E w0 = e[2 * k], w1 = e[2 * k + 1];
+            r.g0 += w0 * p0;
+            r.g1 += w1 * p1;
+            r.g2 += (w1 + w1 - w0) * (p1 + p1 - p0);
+          }
+          return r;
+        });
+      }
+      total.g0 += b.scale * s.g0;
+      total.g1 += b.scale * s.g1;
+      total.g2 += b.scale * s.g2;
     }
-    s0.g0 += b.scale * s.g0;
-    s0.g1 += b.scale * s.g1;
-    s0.g2 += b.scale * s.g2;
-  }
+    return total;
+  };
+  const F* base = table.data();
+  const RoundSums<E> s0 = block_sums([base](uint64_t x) { return base[x]; });
   const E true_sum = s0.g0 + s0.g1;
   if (stated_sum != nullptr && *stated_sum != true_sum)
     throw std::invalid_argument("batching sumcheck: the stated sum is not the sum of the tables");
@@ -161,36 +190,48 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
     return out.point[j];
   };
   const E r0 = round(0, s0);
+  for (auto& b : level) batching_detail::advance(b, r0);
+  auto p1 = [base, r0](uint64_t y) { return E::one() * base[2 * y] + r0 * (base[2 * y + 1] - base[2 * y]); };
+  uint32_t materialised = 1;
+  E r1 = E::zero();
+  if (m >= 2) {
+    r1 = round(1, block_sums(p1));
+    for (auto& b : level) batching_detail::advance(b, r1);
+    materialised = 2;
+  }
 
-  // The tables folded once: P in K, and W from each block's eq table of its
-  // remaining coordinates times eq(point_0, r_0) (a block of one entry: the
-  // weight of its bit 0).
-  const size_t half = table.size() / 2;
-  std::vector<E> pv(half), wv(half, E::zero());
+  // The tables at level `materialised` (2^(m-2) values of K each, or one).
+  const size_t len = table.size() >> materialised;
+  std::vector<E> pv(len), wv(len, E::zero());
   parallel_chunks(
-      half,
+      len,
       [&](size_t lo, size_t hi, size_t) {
-        for (size_t y = lo; y < hi; ++y) pv[y] = E::one() * table[2 * y] + r0 * (table[2 * y + 1] - table[2 * y]);
+        for (size_t y = lo; y < hi; ++y) {
+          if (materialised == 1) {
+            pv[y] = p1(y);
+          } else {
+            const E a = p1(2 * y), c = p1(2 * y + 1);
+            pv[y] = a + r1 * (c - a);
+          }
+        }
       },
       batching_detail::kMinChunk);
-  for (const auto& b : blocks) {
+  for (const auto& b : level) {
     if (b.point.empty()) {
-      wv[b.offset >> 1] += b.scale * ((b.offset & 1) ? r0 : E::one() - r0);
+      wv[b.offset] += b.scale;
       continue;
     }
-    const E a = b.point[0];
-    const E c = b.scale * ((E::one() - a) * (E::one() - r0) + a * r0);
-    const std::vector<E> e = eq_table<E>(b.point.subspan(1));
-    E* w = wv.data() + b.offset / 2;
+    const std::vector<E> e = eq_table<E>(b.point);
+    E* w = wv.data() + b.offset;
     parallel_chunks(
         e.size(),
         [&](size_t lo, size_t hi, size_t) {
-          for (size_t k = lo; k < hi; ++k) w[k] += c * e[k];
+          for (size_t k = lo; k < hi; ++k) w[k] += b.scale * e[k];
         },
         batching_detail::kMinChunk);
   }
 
-  for (uint32_t j = 1; j < m; ++j) {
+  for (uint32_t j = materialised; j < m; ++j) {
     const RoundSums<E> s = batching_detail::sum_pairs<E>(pv.size() / 2, [&](size_t lo, size_t hi) {
       RoundSums<E> r;
       for (size_t y = lo; y < hi; ++y) {
