@@ -118,8 +118,9 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
   if (table.size() != (size_t{1} << m) || m == 0 || m > kMaxSumcheckVariables)
     throw std::invalid_argument("batching sumcheck: the table is not 2^m long with 1 <= m <= 40");
   for (const auto& b : blocks) {
+    if (b.point.size() > m) throw std::invalid_argument("batching sumcheck: a weight block lies outside the table");
     const uint64_t len = uint64_t{1} << b.point.size();
-    if (b.point.size() > m || b.offset % len != 0 || b.offset + len > table.size())
+    if (b.offset % len != 0 || b.offset > table.size() - len)
       throw std::invalid_argument("batching sumcheck: a weight block lies outside the table");
   }
 
