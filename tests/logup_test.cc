@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -426,6 +427,27 @@ std::string hex(const Blake2b256::Digest& d) {
     s += buf;
   }
   return s;
+}
+
+TEST(Logup, UnitNumeratorTreeEqualsTheTreeWithStoredOnes) {
+  // The witness tree of a LogUp without padding keeps no leaf numerators;
+  // every layer above the leaves must be the tree built from explicit ones.
+  ProverRng rng = ProverRng::from_seed_u64(5);
+  for (uint32_t depth : {1u, 2u, 7u}) {
+    std::vector<GlExt3> q(size_t{1} << depth);
+    for (auto& x : q) x = rng.field<GlExt3>();
+    const FractionTree<GlExt3> explicit_ones(std::vector<GlExt3>(q.size(), GlExt3::one()), q);
+    const FractionTree<GlExt3> unit = FractionTree<GlExt3>::unit_numerators(q);
+    ASSERT_EQ(unit.depth(), depth);
+    EXPECT_TRUE(unit.unit_leaf_numerators());
+    EXPECT_FALSE(explicit_ones.unit_leaf_numerators());
+    EXPECT_TRUE(unit.p(depth).empty());
+    EXPECT_EQ(unit.root_children(), explicit_ones.root_children());
+    for (uint32_t d = 1; d < depth; ++d) {
+      EXPECT_TRUE(std::equal(unit.p(d).begin(), unit.p(d).end(), explicit_ones.p(d).begin(), explicit_ones.p(d).end()));
+      EXPECT_TRUE(std::equal(unit.q(d).begin(), unit.q(d).end(), explicit_ones.q(d).begin(), explicit_ones.q(d).end()));
+    }
+  }
 }
 
 TEST(Logup, GoldenSeededProof) {
