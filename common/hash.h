@@ -94,8 +94,25 @@ class Blake2b256 {
         hash_detail::blake2b256_init(&st_, personalization);
       }
     }
+    // Small inputs are gathered in stage_ and handed to libsodium a block or
+    // more at a time: the transcript frames every message with a tag, a label
+    // and a length, and absorbs field elements one by one, so most updates are
+    // 1 to 24 bytes, and libsodium's per-call cost was about a third of the
+    // hashing time of a verification. The digest is the same (BLAKE2b is
+    // defined on the concatenated input, however it is split).
     void update(const void* data, size_t len) {
-      (void)crypto_generichash_blake2b_update(&st_, static_cast<const unsigned char*>(data), len);
+      if (len <= kStageBytes - staged_) {
+        std::memcpy(stage_ + staged_, data, len);
+        staged_ += len;
+        return;
+      }
+      flush();
+      if (len >= kStageBytes) {
+        sodium_update(data, len);
+      } else {
+        std::memcpy(stage_, data, len);
+        staged_ = len;
+      }
     }
     void update_u64(uint64_t x) {
       uint8_t b[8];
@@ -104,13 +121,26 @@ class Blake2b256 {
     }
     void update_u8(uint8_t x) { update(&x, 1); }
     Digest finalize() {
+      flush();
       Digest d;
       (void)crypto_generichash_blake2b_final(&st_, d.data(), kDigestBytes);
       return d;
     }
 
    private:
+    static constexpr size_t kStageBytes = 256;  // two BLAKE2b blocks
+    void sodium_update(const void* data, size_t len) {
+      (void)crypto_generichash_blake2b_update(&st_, static_cast<const unsigned char*>(data), len);
+    }
+    void flush() {
+      if (staged_ == 0) return;
+      sodium_update(stage_, staged_);
+      staged_ = 0;
+    }
+
     crypto_generichash_blake2b_state st_;
+    size_t staged_ = 0;
+    uint8_t stage_[kStageBytes];
   };
 
   static Digest digest(std::string_view personalization, const void* data, size_t len) {
