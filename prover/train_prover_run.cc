@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <span>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include "prover/train_prover.h"
 #include "prover/train_prover_checkpoint.h"
 #include "prover/train_prover_dataset.h"
+#include "prover/train_prover_memory.h"
 
 namespace zkpot {
 
@@ -46,6 +48,34 @@ uint64_t segment_length(std::span<const uint8_t> segment) {
   if (!r.read_map(&pairs).is_ok() || !read_training_segment_range(r, &t_begin, &t_end))
     throw std::runtime_error("--resume: proof.zkp holds a segment without its step range");
   return t_end - t_begin;
+}
+
+std::string gib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(uint64_t{1} << 30));
+  return buf;
+}
+
+// The memory check of docs/PROTOCOL.md §12.9: the estimate is logged, and a
+// run that would not fit is refused before anything is committed or written.
+void check_memory(const TrainRunOptions& o, const TrainingSetup& shape, const std::function<void(const std::string&)>& log) {
+  const TrainMemoryEstimate e = estimate_training_memory(shape);
+  if (e.stack_vars == 0) return;  // no layout: the run reports its own error
+  const uint64_t need = e.peak(o.segment_steps);
+  const std::optional<uint64_t> avail = o.available_memory_override ? o.available_memory_override : available_memory_bytes();
+  const std::string what = "about " + gib(need) + " at the peak (estimate: a 2^" + std::to_string(e.stack_vars) +
+                           "-entry witness stack, segments of " + std::to_string(o.segment_steps) + " step" +
+                           (o.segment_steps == 1 ? "" : "s") + ")";
+  log("memory: " + what + (avail ? ", " + gib(*avail) + " available" : ""));
+  if (!o.check_memory || !avail || need <= *avail) return;
+  std::string advice = "use a smaller model or batch";
+  if (o.segment_steps > 1 && e.peak(1) <= *avail) {
+    uint64_t k = 1;
+    while (k + 1 < o.segment_steps && e.peak(k + 1) <= *avail) ++k;
+    advice = "use --segment-steps " + std::to_string(k) + (k > 1 ? " or less" : "");
+  }
+  throw std::runtime_error("this run needs " + what + " and " + gib(*avail) + " is available: " + advice +
+                           ", or pass --skip-memory-check");
 }
 
 double ms_since(std::chrono::steady_clock::time_point start) {
@@ -115,6 +145,7 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   if (data.count < o.batch) throw std::invalid_argument("--rows must be at least the batch size");
   if (data.pixels_per_image() != arch.inputs())
     throw std::invalid_argument("the model's input width differs from the dataset's pixels per image");
+  check_memory(o, training_setup_from_config(config, ps, TrainingDigest{}, data.count, TrainingDigest{}), log);
   const formats::LabelledImages held_out = load_held_out_dataset(o.data, o.eval_every == 0 ? 0 : o.eval_rows);
 
   // The dataset commitment: the file's (checked against the data) or a fresh hiding one.

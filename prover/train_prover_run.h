@@ -42,6 +42,11 @@ struct TrainRunOptions {
   // first eval_rows examples of the test split.
   uint64_t eval_every = 10;
   size_t eval_rows = 500;
+  // Refuse, before any work, a run whose estimated peak memory
+  // (prover/train_prover_memory.h) is more than the machine has available.
+  bool check_memory = true;
+  // Tests only: the available memory checked against, instead of /proc/meminfo's MemAvailable.
+  std::optional<uint64_t> available_memory_override;
   // Tests only: the prover's secret instead of OS randomness (makes the proof reproducible, and not hiding).
   std::optional<std::array<uint8_t, 32>> insecure_secret;
 };

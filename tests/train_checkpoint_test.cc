@@ -28,6 +28,8 @@
 #include "prover/proof_file.h"
 #include "prover/train_prover_checkpoint.h"
 #include "prover/train_prover_dataset.h"
+#include "prover/train_prover.h"
+#include "prover/train_prover_memory.h"
 #include "prover/train_prover_run.h"
 #include "tests/train_test_data.h"
 
@@ -406,6 +408,92 @@ TEST(TrainSegmentCap, StepLargerThanTheCapIsAClearError) {
     EXPECT_THROW(run(bad), std::invalid_argument) << cap;
     EXPECT_FALSE(fs::exists(dir / "run2"));
   }
+}
+
+// Peak RSS of zkpot-prove train measured on the 2-core, 24 GiB machine
+// (bench/README.md "Prover memory"), batch 64, 1024 rows: 3072-1024x8 and
+// 784-1024-1024-10 in one 1-step segment, 784-128-10 in a 2-step segment.
+constexpr double kMeasuredWidePeakGiB = 20.2;
+constexpr double kMeasuredMidPeakGiB = 5.41;
+constexpr double kMeasuredDemoPeakGiB = 1.40;
+
+// A run whose estimated peak memory is more than the machine has available is
+// refused before any work with the estimate and advice (docs/PROTOCOL.md
+// §12.9, "Memory"); --skip-memory-check runs it anyway.
+TEST(TrainMemory, RunThatDoesNotFitIsRefusedBeforeAnyWork) {
+  const fs::path dir = scratch_dir("memory");
+  const std::string data = write_csv(dir);
+  TrainRunOptions o = small_run(data, dir / "run");
+  o.steps = 2;
+  std::vector<std::string> lines;
+  auto collect = [&](const std::string& l) { lines.push_back(l); };
+  auto refusal = [&](const TrainRunOptions& opts) -> std::string {
+    try {
+      run_training(opts, collect, [](const TrainStepReport&) {});
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  o.available_memory_override = uint64_t{1} << 20;
+  const std::string why = refusal(o);
+  EXPECT_NE(why.find("at the peak"), std::string::npos) << why;
+  EXPECT_NE(why.find("--skip-memory-check"), std::string::npos) << why;
+  EXPECT_EQ(why.find('\n'), std::string::npos) << "one line: " << why;
+  EXPECT_FALSE(fs::exists(dir / "run")) << "refused after writing the run directory";
+
+  // Enough for segments of 1 step but not of 2: the advice names the length that fits.
+  TrainingSetup shape = training_setup_from_config(
+      train::TrainConfig::standard(train::Architecture::parse(o.model), o.batch, o.lr,
+                                   train::Normalisation::fashion_mnist()),
+      TrainingParameterSet::kTestOnly, TrainingDigest{}, o.rows, TrainingDigest{});
+  const TrainMemoryEstimate e = estimate_training_memory(shape);
+  ASSERT_GT(e.stack_vars, 0u);
+  o.available_memory_override = e.peak(1);
+  EXPECT_NE(refusal(o).find("use --segment-steps 1,"), std::string::npos) << refusal(o);
+  EXPECT_FALSE(fs::exists(dir / "run"));
+
+  // Exactly enough: it runs, and the log carries the estimate.
+  lines.clear();
+  o.available_memory_override = e.peak(2);
+  EXPECT_EQ(refusal(o), "");
+  EXPECT_TRUE(proof_verifies(dir / "run"));
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(),
+                          [](const std::string& l) { return l.rfind("memory: about ", 0) == 0; }));
+
+  // Not enough, but the check is off.
+  TrainRunOptions skip = small_run(data, dir / "run_skip");
+  skip.steps = 2;
+  skip.available_memory_override = uint64_t{1} << 20;
+  skip.check_memory = false;
+  EXPECT_EQ(refusal(skip), "");
+  EXPECT_TRUE(proof_verifies(dir / "run_skip"));
+}
+
+// The estimate's terms grow as they should: with the segment length (by the
+// per-step term) and with the width; and for the two measured
+// shapes it stays near the measured peaks (bench/README.md "Prover memory").
+TEST(TrainMemory, EstimateFollowsTheShape) {
+  auto estimate = [](const char* model, size_t batch, size_t rows) {
+    const auto arch = train::Architecture::parse(model);
+    return estimate_training_memory(training_setup_from_config(
+        train::TrainConfig::standard(arch, batch, 0.03, train::Normalisation::fashion_mnist()),
+        TrainingParameterSet::kProduction, TrainingDigest{}, rows, TrainingDigest{}));
+  };
+  const TrainMemoryEstimate demo = estimate("784-128-10", 64, 1024);
+  EXPECT_EQ(demo.peak(2) - demo.peak(1), demo.per_step);
+  EXPECT_GT(demo.per_step, 0u);
+  EXPECT_LT(demo.peak(2), estimate("784-256-10", 64, 1024).peak(2));
+  // A larger batch fills more of the padded stack; the estimate follows the
+  // stack's size, which at 784-128-10 stays 2^22 up to batch 256.
+  EXPECT_LE(demo.peak(2), estimate("784-128-10", 256, 1024).peak(2));
+  const double gib = static_cast<double>(uint64_t{1} << 30);
+  const TrainMemoryEstimate wide = estimate("3072-1024-1024-1024-1024-1024-1024-1024-1024", 64, 1024);
+  EXPECT_EQ(wide.stack_vars, 28u);
+  EXPECT_NEAR(static_cast<double>(wide.peak(1)) / gib, kMeasuredWidePeakGiB, 0.15 * kMeasuredWidePeakGiB);
+  EXPECT_NEAR(static_cast<double>(estimate("784-1024-1024-10", 64, 1024).peak(1)) / gib, kMeasuredMidPeakGiB,
+              0.15 * kMeasuredMidPeakGiB);
+  EXPECT_NEAR(static_cast<double>(demo.peak(2)) / gib, kMeasuredDemoPeakGiB, 0.15 * kMeasuredDemoPeakGiB);
 }
 
 // W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The

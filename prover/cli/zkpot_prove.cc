@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   train->add_flag("--test-params", o.test_params, "insecure test parameter set (fast; never for real proofs)");
   train->add_option("--out", o.out, "run directory")->required();
   train->add_flag("--resume", o.resume, "continue the interrupted run in --out (same flags)");
+  bool skip_memory_check = false;
+  train->add_flag("--skip-memory-check", skip_memory_check,
+                  "run even when the estimated peak memory exceeds the memory available");
   train->add_option("--stop-after", o.stop_after, "stop, resumably, after this many steps")->capture_default_str();
   train->add_option("--eval-every", o.eval_every, "held-out accuracy every K steps and at the end (0: never)")
       ->capture_default_str();
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*commit) return run_commit_dataset(c);
+    o.check_memory = !skip_memory_check;
     const TrainRunResult r = run_training(o, print_line, print_progress);
     if (r.finished)
       std::printf("done: %llu steps proven in %s/proof.zkp; final weight commitment %s\n",
