@@ -4,9 +4,10 @@
 // challenge of a proof depends on the whole public statement. Each message is
 // framed as  tag(1) | label length(1) | label | payload length(8, LE) | payload,
 // so no two different message sequences hash to the same input. A challenge
-// finalises the absorb state into a chaining value h; challenge words are
-// BLAKE2b(h | counter) under a separate personalisation, and the next absorb
-// state starts from h.
+// finalises the absorb state into a chaining value h; the first four
+// challenge words are h's own bytes, further words BLAKE2b(h | counter) under
+// a separate personalisation (counter 1, 2, ...), and the next absorb state
+// starts from h.
 #pragma once
 
 #include <cstddef>
@@ -111,8 +112,11 @@ class Transcript {
     chain_ = absorb_.finalize();
     absorb_ = typename H::State(personal::kTranscript);
     absorb_.update(chain_.data(), chain_.size());
-    counter_ = 0;
-    avail_ = 0;
+    // h itself is the first block of words (docs/PROTOCOL.md §2): one hash
+    // per challenge instead of two, since an element of K needs three words.
+    block_ = chain_;
+    avail_ = block_.size() / 8;
+    counter_ = 1;
   }
 
   uint64_t next_word() {

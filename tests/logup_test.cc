@@ -483,8 +483,8 @@ TEST(Logup, GoldenSeededProof) {
   };
   const std::string range = golden(false), function = golden(true);
   EXPECT_EQ(range, golden(false));  // deterministic
-  EXPECT_EQ(range, "f79cc975a44df4479478e662a8a578c4cc0914c9c9e1aaf8b6c678c9b29c3076");
-  EXPECT_EQ(function, "e296e226bb053c88cb2d30a9155a1f2fe2272cc2f4d9fe8fa1b58fedc9d63a69");
+  EXPECT_EQ(range, "b1a6dd08d373c614fa63e6a04830c68a30b28e048b05cec4b2f4ee88295fb602");
+  EXPECT_EQ(function, "961fdf323a99b3cd49ef123602247b02f04b413dd76efd8cb51f489e3484dfbf");
 }
 
 // ---- docs/PROTOCOL.md §8 rows ------------------------------------------------------

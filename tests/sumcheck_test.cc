@@ -187,7 +187,7 @@ TEST(Sumcheck, GoldenProofIsReproducible) {
     hex += k[b >> 4];
     hex += k[b & 15];
   }
-  EXPECT_EQ(hex, "cc8acdd141eb78555afbc39782275da89f1f6b47a2eb612c467c23829dc5940b");
+  EXPECT_EQ(hex, "9c0c2acb7c380177d3fe6673633d48040fa99722b9e38fd8bb0dc695ebff8a6b");
 }
 
 // Base-field tables take the grid paths: unweighted sums of degree <= 2 take

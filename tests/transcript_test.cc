@@ -98,6 +98,35 @@ TEST(Transcript, SuccessiveChallengesDiffer) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// docs/PROTOCOL.md §2: the words of a challenge are read from the blocks h,
+// BLAKE2b-256_squeeze(h || LE64(1)), BLAKE2b-256_squeeze(h || LE64(2)), ...,
+// h being the chaining value the challenge finalised.
+TEST(Transcript, ChallengeWordsComeFromTheChainingValueThenSqueezeBlocks) {
+  Transcript<> t("t", digest_of(5));
+  t.absorb_u64("n", 9);
+  uint64_t words[12];
+  t.challenge_indices("q", 64, words, 12);
+  const Blake2b256::Digest h = t.chaining_value();
+  auto word = [](const Blake2b256::Digest& block, size_t i) {
+    uint64_t w = 0;
+    for (int b = 0; b < 8; ++b) w |= static_cast<uint64_t>(block[8 * i + b]) << (8 * b);
+    return w;
+  };
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(words[i], word(h, i)) << i;
+  for (uint64_t counter = 1; counter <= 2; ++counter) {
+    Blake2b256::State s(personal::kSqueeze);
+    s.update(h.data(), h.size());
+    s.update_u64(counter);
+    const Blake2b256::Digest block = s.finalize();
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(words[4 * counter + i], word(block, i)) << counter << " " << i;
+  }
+  // The next challenge starts from a new chaining value, not from more blocks.
+  uint64_t next = 0;
+  t.challenge_indices("q", 64, &next, 1);
+  EXPECT_NE(t.chaining_value(), h);
+  EXPECT_EQ(next, word(t.chaining_value(), 0));
+}
+
 TEST(Transcript, IndicesStayInRange) {
   Transcript<> t("t", digest_of(3));
   uint64_t idx[256];
