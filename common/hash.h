@@ -97,9 +97,10 @@ class Blake2b256 {
     // Small inputs are gathered in stage_ and handed to libsodium a block or
     // more at a time: the transcript frames every message with a tag, a label
     // and a length, and absorbs field elements one by one, so most updates are
-    // 1 to 24 bytes, and libsodium's per-call cost was about a third of the
-    // hashing time of a verification. The digest is the same (BLAKE2b is
-    // defined on the concatenated input, however it is split).
+    // 1 to 24 bytes (a verification of the 4-step demo proof made 233 601
+    // libsodium calls, 28 956 with the stage; about 1% of its time). The
+    // digest is the same (BLAKE2b is defined on the concatenated input,
+    // however it is split).
     void update(const void* data, size_t len) {
       if (len <= kStageBytes - staged_) {
         std::memcpy(stage_ + staged_, data, len);
