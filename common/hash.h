@@ -102,6 +102,7 @@ class Blake2b256 {
     // digest is the same (BLAKE2b is defined on the concatenated input,
     // however it is split).
     void update(const void* data, size_t len) {
+      if (len == 0) return;  // data may be null then (an empty vector's data())
       if (len <= kStageBytes - staged_) {
         std::memcpy(stage_ + staged_, data, len);
         staged_ += len;
