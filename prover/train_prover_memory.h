@@ -40,10 +40,11 @@ struct TrainMemoryEstimate {
 
 namespace train_memory_detail {
 
-// Measured: peak RSS minus the other terms, over the stack's entries, is 57.6,
-// 38.4 and 42.7 bytes for 784-128-10, 784-1024-1024-10 and 3072-1024x8 at
-// batch 64 (stacks of 2^22, 2^26, 2^28; bench/README.md "Prover memory");
-// 48 errs high at the large sizes, where a wrong answer costs a run.
+// Measured: peak RSS minus the other terms, over the stack's entries, is 21.8
+// and 38.4 bytes for 784-128-10 and 784-1024-1024-10 at batch 64 (stacks of
+// 2^22 and 2^26), and was 42.7 bytes for 3072-1024x8 (2^28) with the earlier
+// helper rate (bench/README.md "Prover memory"); 48 errs high at the large
+// sizes, where a wrong answer costs a run.
 inline constexpr uint64_t kWorkingBytesPerStackEntry = 48;
 // The process itself, the public tables and the trainer's copy of the data.
 inline constexpr uint64_t kBaseBytes = uint64_t{96} << 20;

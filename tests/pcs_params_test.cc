@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/pcs_params.h"
+#include "common/training_segment.h"
 #include "tests/protocol_doc.h"
 
 namespace zkpot {
@@ -45,6 +46,38 @@ TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
           EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
         }
       }
+    }
+  }
+}
+
+// The production training set (common/training_segment.h): the default set
+// with the helper at rate 2^-4. It keeps 100 provable bits in every row at
+// every size a training commitment can have (a stack is at most 2^30), its
+// windows are laid out for that rate, and its helper codeword is no longer
+// larger than the main one once the table reaches 2^22 (docs/PROTOCOL.md §9.5).
+TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
+  const PcsParams p = training_pcs_params(TrainingParameterSet::kProduction);
+  EXPECT_EQ(p.helper.log_inv_rate, 4u);
+  EXPECT_EQ(p.main.log_inv_rate, pcs_params_default().main.log_inv_rate);
+  EXPECT_EQ(p.max_openings, pcs_params_default().max_openings);
+  EXPECT_NE(pcs_layout_digest(pcs_layout(p, 20)), pcs_layout_digest(pcs_layout(pcs_params_default(), 20)));
+  for (uint32_t m = 1; m <= 30; ++m) {
+    const PcsLayout l = pcs_layout(p, m);
+    ASSERT_TRUE(l.valid) << m;
+    EXPECT_GE(pcs_security_bits(l), 100.0) << m;
+    for (const WhirSchedule* s : {&l.main, &l.helper}) {
+      const WhirSecurity sec = whir_security(*s);
+      EXPECT_GE(sec.commit_ood, 100.0);
+      for (uint32_t r = 0; r < s->num_rounds; ++r) {
+        EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
+        EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
+        if (r + 1 < s->num_rounds) {
+          EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
+        }
+      }
+    }
+    if (m >= 22) {
+      EXPECT_LE(l.helper.rounds[0].log_domain, l.main.rounds[0].log_domain) << m;
     }
   }
 }

@@ -411,11 +411,13 @@ TEST(TrainSegmentCap, StepLargerThanTheCapIsAClearError) {
 }
 
 // Peak RSS of zkpot-prove train measured on the 2-core, 24 GiB machine
-// (bench/README.md "Prover memory"), batch 64, 1024 rows: 3072-1024x8 and
-// 784-1024-1024-10 in one 1-step segment, 784-128-10 in a 2-step segment.
+// (bench/README.md "Prover memory"), batch 64, 1024 rows: 784-1024-1024-10 in
+// one 1-step segment and 784-128-10 in a 2-step segment with the production
+// set's helper at rate 2^-4; 3072-1024x8 in a 1-step segment measured with the
+// helper at 2^-6, whose codewords were larger, so an upper bound for today's.
 constexpr double kMeasuredWidePeakGiB = 20.2;
-constexpr double kMeasuredMidPeakGiB = 5.41;
-constexpr double kMeasuredDemoPeakGiB = 1.40;
+constexpr double kMeasuredMidPeakGiB = 4.83;
+constexpr double kMeasuredDemoPeakGiB = 0.60;
 
 // A run whose estimated peak memory is more than the machine has available is
 // refused before any work with the estimate and advice (docs/PROTOCOL.md
@@ -471,8 +473,9 @@ TEST(TrainMemory, RunThatDoesNotFitIsRefusedBeforeAnyWork) {
 }
 
 // The estimate's terms grow as they should: with the segment length (by the
-// per-step term) and with the width; and for the two measured
-// shapes it stays near the measured peaks (bench/README.md "Prover memory").
+// per-step term) and with the width; and for the three measured shapes it is
+// at least the measured peak and at most 35% above it (bench/README.md
+// "Prover memory").
 TEST(TrainMemory, EstimateFollowsTheShape) {
   auto estimate = [](const char* model, size_t batch, size_t rows) {
     const auto arch = train::Architecture::parse(model);
@@ -490,10 +493,13 @@ TEST(TrainMemory, EstimateFollowsTheShape) {
   const double gib = static_cast<double>(uint64_t{1} << 30);
   const TrainMemoryEstimate wide = estimate("3072-1024-1024-1024-1024-1024-1024-1024-1024", 64, 1024);
   EXPECT_EQ(wide.stack_vars, 28u);
-  EXPECT_NEAR(static_cast<double>(wide.peak(1)) / gib, kMeasuredWidePeakGiB, 0.15 * kMeasuredWidePeakGiB);
-  EXPECT_NEAR(static_cast<double>(estimate("784-1024-1024-10", 64, 1024).peak(1)) / gib, kMeasuredMidPeakGiB,
-              0.15 * kMeasuredMidPeakGiB);
-  EXPECT_NEAR(static_cast<double>(demo.peak(2)) / gib, kMeasuredDemoPeakGiB, 0.15 * kMeasuredDemoPeakGiB);
+  auto errs_high = [&](uint64_t estimate_bytes, double measured_gib) {
+    const double e = static_cast<double>(estimate_bytes) / gib;
+    return e >= measured_gib && e <= 1.35 * measured_gib;
+  };
+  EXPECT_TRUE(errs_high(wide.peak(1), kMeasuredWidePeakGiB)) << wide.peak(1) / gib;
+  EXPECT_TRUE(errs_high(estimate("784-1024-1024-10", 64, 1024).peak(1), kMeasuredMidPeakGiB));
+  EXPECT_TRUE(errs_high(demo.peak(2), kMeasuredDemoPeakGiB)) << demo.peak(2) / gib;
 }
 
 // W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The
