@@ -30,24 +30,27 @@ TEST(PcsParams, SecurityMatchesProtocolDocRows) {
   EXPECT_EQ(l.helper.num_rounds, 5u);
 }
 
-TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
-  for (uint32_t m = 1; m <= 26; ++m) {
-    const PcsLayout l = pcs_layout(pcs_params_default(), m);
-    ASSERT_TRUE(l.valid) << m;
-    EXPECT_GE(pcs_security_bits(l), 100.0) << m;
-    // Every round-by-round step, not only the minimum.
-    for (const WhirSchedule* s : {&l.main, &l.helper}) {
-      const WhirSecurity sec = whir_security(*s);
-      EXPECT_GE(sec.commit_ood, 100.0);
-      for (uint32_t r = 0; r < s->num_rounds; ++r) {
-        EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
-        EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
-        if (r + 1 < s->num_rounds) {
-          EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
-        }
+// The layout of params at m variables is valid and every round-by-round
+// step of both runs, not only the minimum, has at least 100 bits.
+void expect_every_row_at_least_100_bits(const PcsParams& params, uint32_t m) {
+  const PcsLayout l = pcs_layout(params, m);
+  ASSERT_TRUE(l.valid) << m;
+  EXPECT_GE(pcs_security_bits(l), 100.0) << m;
+  for (const WhirSchedule* s : {&l.main, &l.helper}) {
+    const WhirSecurity sec = whir_security(*s);
+    EXPECT_GE(sec.commit_ood, 100.0);
+    for (uint32_t r = 0; r < s->num_rounds; ++r) {
+      EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
+      EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
+      if (r + 1 < s->num_rounds) {
+        EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
       }
     }
   }
+}
+
+TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
+  for (uint32_t m = 1; m <= 26; ++m) expect_every_row_at_least_100_bits(pcs_params_default(), m);
 }
 
 // The production training set (common/training_segment.h): the default set
@@ -62,20 +65,8 @@ TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
   EXPECT_EQ(p.max_openings, pcs_params_default().max_openings);
   EXPECT_NE(pcs_layout_digest(pcs_layout(p, 20)), pcs_layout_digest(pcs_layout(pcs_params_default(), 20)));
   for (uint32_t m = 1; m <= 30; ++m) {
+    expect_every_row_at_least_100_bits(p, m);
     const PcsLayout l = pcs_layout(p, m);
-    ASSERT_TRUE(l.valid) << m;
-    EXPECT_GE(pcs_security_bits(l), 100.0) << m;
-    for (const WhirSchedule* s : {&l.main, &l.helper}) {
-      const WhirSecurity sec = whir_security(*s);
-      EXPECT_GE(sec.commit_ood, 100.0);
-      for (uint32_t r = 0; r < s->num_rounds; ++r) {
-        EXPECT_GE(sec.fold[r], 100.0) << m << " " << r;
-        EXPECT_GE(sec.query[r], 100.0) << m << " " << r;
-        if (r + 1 < s->num_rounds) {
-          EXPECT_GE(sec.ood[r], 100.0) << m << " " << r;
-        }
-      }
-    }
     if (m >= 22) {
       EXPECT_LE(l.helper.rounds[0].log_domain, l.main.rounds[0].log_domain) << m;
     }
