@@ -128,11 +128,11 @@ inline TrainingDigest training_commitment_digest(std::string_view personal, std:
 // The PCS parameters of a parameter set. The test set keeps 32 bits of
 // security so that tests run fast; both raise the claim cap to one claim per
 // weight slot. The production set is the default set with the helper run at
-// rate 2^-4 instead of 2^-6 (docs/PROTOCOL.md §9.5, §12.2): a training
+// rate 2^-4 instead of 2^-6 (docs/PROTOCOL.md §9.5): a training
 // commitment's helper table G is 2^17-2^18 values whatever the size of the
 // committed table, so at rate 2^-6 its codeword (2^23-2^24 symbols) was larger
 // than the main one for every weight commitment and as large as a 2^22 stack's,
-// and committing it was about half of each commitment's time. Security and the
+// and committing it was 70-80% of each commitment's time. Security and the
 // windows of rule (Z) are recomputed by pcs_layout for the new rate.
 inline PcsParams training_pcs_params(TrainingParameterSet ps) {
   PcsParams p = ps == TrainingParameterSet::kTestOnly ? pcs_params_test(32, true) : pcs_params_default();
