@@ -20,6 +20,9 @@ namespace zkpot {
 inline constexpr uint32_t kTrainingMaxTensors = 1024;
 inline constexpr uint32_t kTrainingMaxRangeChecks = 256;
 inline constexpr uint32_t kTrainingMaxLimbs = 4;
+// The largest witness stack, 2^29 entries: at 2^30 the commitment's folding
+// step falls below 100 provable bits (docs/PROTOCOL.md §9.5, §12.2).
+inline constexpr uint32_t kTrainingMaxStackVars = 29;
 inline constexpr uint32_t kTrainingNameBytes = 28;
 
 enum class TensorStore : uint8_t {
@@ -350,7 +353,7 @@ inline void build_training_layout(const TrainingSetup& s, bool first_step, Train
     TensorInfo& t = l.tensors[id];
     if (t.region > 0) t.offset += l.tensors[l.region_tensor[static_cast<uint32_t>(t.region)]].offset;
   }
-  l.valid = b.ok() && l.stack_vars <= 30;
+  l.valid = b.ok() && l.stack_vars <= kTrainingMaxStackVars;
 }
 
 // The point on the stacked commitment (stack_vars coordinates) of a claim on

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <utility>
@@ -54,6 +55,22 @@ std::string gib(uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(uint64_t{1} << 30));
   return buf;
+}
+
+// A model and batch whose step needs a witness stack beyond what one
+// commitment holds at 100 provable bits (docs/PROTOCOL.md §12.2) are refused
+// here, before any work, with the size they would need.
+void check_layout(const TrainingSetup& shape) {
+  auto l = std::make_unique<TrainingLayout>();
+  for (const bool first : {true, false}) {
+    build_training_layout(shape, first, l.get());
+    if (l->valid) continue;
+    if (l->stack_vars > kTrainingMaxStackVars)
+      throw std::invalid_argument("this model and batch need a witness stack of 2^" + std::to_string(l->stack_vars) +
+                                  " entries per step, over the 2^" + std::to_string(kTrainingMaxStackVars) +
+                                  " one commitment holds at 100 provable bits: use a smaller model or batch");
+    throw std::invalid_argument("no commitment layout for this model and batch");
+  }
 }
 
 // The memory check of docs/PROTOCOL.md §12.9: the estimate is logged, and a
@@ -145,7 +162,9 @@ TrainRunResult run_training(const TrainRunOptions& o, const std::function<void(c
   if (data.count < o.batch) throw std::invalid_argument("--rows must be at least the batch size");
   if (data.pixels_per_image() != arch.inputs())
     throw std::invalid_argument("the model's input width differs from the dataset's pixels per image");
-  check_memory(o, training_setup_from_config(config, ps, TrainingDigest{}, data.count, TrainingDigest{}), log);
+  const TrainingSetup shape = training_setup_from_config(config, ps, TrainingDigest{}, data.count, TrainingDigest{});
+  check_layout(shape);
+  check_memory(o, shape, log);
   const formats::LabelledImages held_out = load_held_out_dataset(o.data, o.eval_every == 0 ? 0 : o.eval_rows);
 
   // The dataset commitment: the file's (checked against the data) or a fresh hiding one.

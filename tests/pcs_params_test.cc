@@ -57,9 +57,8 @@ TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
 // with the helper at rate 2^-4. It keeps 100 provable bits in every row for
 // tables of 2^1 to 2^29, its windows are laid out for that rate, and its
 // helper codeword is no longer larger than the main one once the table
-// reaches 2^22 (docs/PROTOCOL.md §9.5). At 2^30, which a training layout
-// still admits, both this set and the default one give 98.25 bits (the
-// folding error of the last round; docs/PROTOCOL.md §12.8).
+// reaches 2^22 (docs/PROTOCOL.md §9.5). At 2^30 neither set has a layout
+// (next test).
 TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
   const PcsParams p = training_pcs_params(TrainingParameterSet::kProduction);
   EXPECT_EQ(p.helper.log_inv_rate, 4u);
@@ -72,6 +71,29 @@ TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
     if (m >= 22) {
       EXPECT_LE(l.helper.rounds[0].log_domain, l.main.rounds[0].log_domain) << m;
     }
+  }
+}
+
+// A schedule that cannot reach its bits is refused, not used at less: at
+// 2^30 the last main round's folding step (9 variables at rate 2^-15) stays
+// above 2^-100 for every eta the Johnson bound allows (98.25 bits before the
+// check), so neither set
+// has a layout there, and every layout that exists has its 100 bits
+// (docs/PROTOCOL.md §9.5).
+TEST(PcsParams, SchedulesShortOfTheirBitsAreRefused) {
+  for (const PcsParams& p : {pcs_params_default(), training_pcs_params(TrainingParameterSet::kProduction)}) {
+    for (uint32_t m = 1; m <= kPcsMaxVars; ++m) {
+      const PcsLayout l = pcs_layout(p, m);
+      if (l.valid) {
+        EXPECT_GE(pcs_security_bits(l), 100.0) << p.name << " " << m;
+      }
+    }
+    EXPECT_FALSE(pcs_layout(p, 30).valid) << p.name;
+    WhirSpec spec = p.main;
+    spec.num_vars = 30;
+    EXPECT_FALSE(whir_schedule(spec).valid) << p.name;
+    spec.num_vars = 29;
+    EXPECT_TRUE(whir_schedule(spec).valid) << p.name;
   }
 }
 

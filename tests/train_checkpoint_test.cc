@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <fstream>
 #include <string>
@@ -500,6 +501,28 @@ TEST(TrainMemory, EstimateFollowsTheShape) {
   EXPECT_TRUE(errs_high(wide.peak(1), kMeasuredWidePeakGiB)) << wide.peak(1) / gib;
   EXPECT_TRUE(errs_high(estimate("784-1024-1024-10", 64, 1024).peak(1), kMeasuredMidPeakGiB));
   EXPECT_TRUE(errs_high(demo.peak(2), kMeasuredDemoPeakGiB)) << demo.peak(2) / gib;
+}
+
+// A step whose witness stack would need 2^30 entries has no layout: its
+// commitment could not have 100 provable bits (docs/PROTOCOL.md §9.5, §12.2).
+// Eight layers of width 2048 need 2^29 entries, the most a layout admits;
+// four of width 4096, 2^30.
+TEST(TrainingLayoutLimit, StackBeyond2To29IsRefused) {
+  auto layout_of = [](const char* model) {
+    const TrainingSetup setup = training_setup_from_config(
+        train::TrainConfig::standard(train::Architecture::parse(model), 64, 0.03,
+                                     train::Normalisation::fashion_mnist()),
+        TrainingParameterSet::kProduction, TrainingDigest{}, 1024, TrainingDigest{});
+    auto l = std::make_unique<TrainingLayout>();
+    build_training_layout(setup, false, l.get());
+    return l;
+  };
+  const auto fits = layout_of("3072-2048-2048-2048-2048-2048-2048-2048-2048");
+  EXPECT_TRUE(fits->valid);
+  EXPECT_EQ(fits->stack_vars, kTrainingMaxStackVars);
+  const auto too_big = layout_of("3072-4096-4096-4096-4096-10");
+  EXPECT_EQ(too_big->stack_vars, 30u);
+  EXPECT_FALSE(too_big->valid);
 }
 
 // W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The
