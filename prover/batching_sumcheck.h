@@ -4,22 +4,27 @@
 // offset_i. Rounds 0 and 1 are computed from P itself and each block's eq
 // table, so neither P lifted to K nor W at full size is ever built; only the
 // tables folded twice (2^(m-2) values of K each) are kept, and later rounds
-// fold them in place. For a 2^28 stack that is 3 GiB where lifting both
+// fold them in place. A block of two or more variables builds one eq table,
+// over its coordinates 2.., which serves both first rounds (through four
+// sums of P against it, one pass over P in the base field) and the folded W. For a 2^28 stack that is 3 GiB where lifting both
 // tables took 12 GiB before the first fold. The messages, challenges and
 // final value are those of the generic prover (prover/sumcheck_prover.h) run
 // on (P in K, W): the transcript is the same byte for byte.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "common/multilinear.h"
 #include "common/sumcheck.h"
 #include "common/transcript.h"
 #include "prover/parallel.h"
+#include "prover/sumcheck_arith.h"
 
 namespace zkpot {
 
@@ -85,6 +90,65 @@ void fold_in_place(std::vector<E>& v, const E& r) {
   v.resize(half);
 }
 
+// For a block of at least two variables (a = point): with c = eq(a_{2..}, .),
+// S_x = Σ_y c_y P(offset + 4y + x) for x = 0..3. Writing W's pairs through c,
+// round 0's sums are
+//   g(0) = (1 - a_0)((1 - a_1) S_0 + a_1 S_2),  g(1) = a_0((1 - a_1) S_1 + a_1 S_3),
+//   g(2) = (3a_0 - 1)((1 - a_1)(2S_1 - S_0) + a_1(2S_3 - S_2)),
+// and round 1's, with T_0 = S_0 + r_0(S_1 - S_0), T_1 = S_2 + r_0(S_3 - S_2),
+//   g(0) = (1 - a_1) T_0,  g(1) = a_1 T_1,  g(2) = (3a_1 - 1)(2T_1 - T_0),
+// each times the block's scale at that round; c is also the block's W after
+// both rounds (before its scale).
+template <class F, class E>
+struct QuadBlock {
+  std::vector<E> c;
+  E s[4];
+};
+
+template <class F, class E>
+QuadBlock<F, E> quad_block(const F* table, std::span<const E> point, uint64_t offset) {
+  QuadBlock<F, E> q;
+  q.c = eq_table<E>(point.subspan(2));
+  const F* base = table + offset;
+  using Sum = sumcheck_arith::ProductSum<E, F>;
+  std::vector<std::array<Sum, 4>> part(parallel_chunk_count(q.c.size(), kMinChunk));
+  parallel_chunks(
+      q.c.size(),
+      [&](size_t b, size_t e, size_t ch) {
+        std::array<Sum, 4> acc{};
+        for (size_t y = b; y < e; ++y)
+          for (unsigned x = 0; x < 4; ++x) acc[x].add(q.c[y], base[4 * y + x]);
+        part[ch] = acc;
+      },
+      kMinChunk);
+  for (unsigned x = 0; x < 4; ++x) {
+    q.s[x] = E::zero();
+    for (const auto& pc : part) q.s[x] += pc[x].result();
+  }
+  return q;
+}
+
+template <class E>
+RoundSums<E> quad_round0(const E s[4], const E& a0, const E& a1) {
+  const E one = E::one(), b1 = one - a1;
+  RoundSums<E> r;
+  r.g0 = (one - a0) * (b1 * s[0] + a1 * s[2]);
+  r.g1 = a0 * (b1 * s[1] + a1 * s[3]);
+  r.g2 = (a0 + a0 + a0 - one) * (b1 * (s[1] + s[1] - s[0]) + a1 * (s[3] + s[3] - s[2]));
+  return r;
+}
+
+template <class E>
+RoundSums<E> quad_round1(const E s[4], const E& r0, const E& a1) {
+  const E one = E::one();
+  const E t0 = s[0] + r0 * (s[1] - s[0]), t1 = s[2] + r0 * (s[3] - s[2]);
+  RoundSums<E> r;
+  r.g0 = (one - a1) * t0;
+  r.g1 = a1 * t1;
+  r.g2 = (a1 + a1 + a1 - one) * (t1 + t1 - t0);
+  return r;
+}
+
 // A block's weight at the current level: scale * eq(point, .) on the 2^|point|
 // entries at offset.
 template <class E>
@@ -132,11 +196,24 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
   std::vector<batching_detail::Level<E>> level;
   level.reserve(blocks.size());
   for (const auto& b : blocks) level.push_back({b.scale, b.point, b.offset});
-  auto block_sums = [&](auto&& pj) {
+  // Blocks of two or more variables: their eq table and four sums, once.
+  std::vector<batching_detail::QuadBlock<F, E>> quad(blocks.size());
+  std::vector<uint8_t> is_quad(blocks.size(), 0);
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if (blocks[i].point.size() >= 2) {
+      quad[i] = batching_detail::quad_block<F, E>(table.data(), blocks[i].point, blocks[i].offset);
+      is_quad[i] = 1;
+    }
+  // round: 0 or 1 (the quad blocks' closed forms); pj: P at that level.
+  auto block_sums = [&](unsigned round, const E& r0, auto&& pj) {
     RoundSums<E> total;
-    for (const auto& b : level) {
+    for (size_t i = 0; i < level.size(); ++i) {
+      const auto& b = level[i];
       RoundSums<E> s;
-      if (b.point.empty()) {
+      if (is_quad[i]) {
+        s = round == 0 ? batching_detail::quad_round0(quad[i].s, b.point[0], b.point[1])
+                       : batching_detail::quad_round1(quad[i].s, r0, b.point[0]);
+      } else if (b.point.empty()) {
         const uint64_t x = b.offset, y = x >> 1;
         const auto p0 = pj(2 * y), p1 = pj(2 * y + 1);
         const auto d = p1 + p1 - p0;
@@ -168,7 +245,7 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
     return total;
   };
   const F* base = table.data();
-  const RoundSums<E> s0 = block_sums([base](uint64_t x) { return base[x]; });
+  const RoundSums<E> s0 = block_sums(0, E::zero(), [base](uint64_t x) { return base[x]; });
   const E true_sum = s0.g0 + s0.g1;
   if (stated_sum != nullptr && *stated_sum != true_sum)
     throw std::invalid_argument("batching sumcheck: the stated sum is not the sum of the tables");
@@ -196,7 +273,7 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
   uint32_t materialised = 1;
   E r1 = E::zero();
   if (m >= 2) {
-    r1 = round(1, block_sums(p1));
+    r1 = round(1, block_sums(1, r0, p1));
     for (auto& b : level) batching_detail::advance(b, r1);
     materialised = 2;
   }
@@ -217,12 +294,13 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
         }
       },
       batching_detail::kMinChunk);
-  for (const auto& b : level) {
+  for (size_t i = 0; i < level.size(); ++i) {
+    const auto& b = level[i];
     if (b.point.empty()) {
       wv[b.offset] += b.scale;
       continue;
     }
-    const std::vector<E> e = eq_table<E>(b.point);
+    const std::vector<E> e = is_quad[i] ? std::move(quad[i].c) : eq_table<E>(b.point);
     E* w = wv.data() + b.offset;
     parallel_chunks(
         e.size(),
