@@ -442,7 +442,11 @@ inline PcsParams pcs_params_default() {
   p.main.fold_bits = 4;
   p.main.final_vars_max = 7;
   p.main.first_domain_shrink = 3;
-  p.main.pow_bits = 16;
+  // 20 grinding bits per round (both runs): a 2^24 opening has 8 fewer
+  // round-0 queries than at 16 bits, each a 256-byte leaf and its path, and
+  // 259.5 KB becomes 244.2 KB, for about 2^20 hashes per round
+  // (docs/PROTOCOL.md §9.5; bench/README.md, "Polynomial commitment").
+  p.main.pow_bits = 20;
   p.main.security_bits = 100;
   // Cosets outside every 2-power subgroup: no domain point x has
   // x^(2^i) = -1, so no factor (1 + x^(2^i)) of a window's mask vanishes

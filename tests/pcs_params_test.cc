@@ -25,8 +25,10 @@ TEST(PcsParams, SecurityMatchesProtocolDocRows) {
   EXPECT_NEAR(pcs_security_bits(l), protocol_doc_bits("pcs.m24.security"), 0.1);
   // The stated schedule.
   ASSERT_EQ(l.main.num_rounds, 4u);
-  EXPECT_EQ(l.main.rounds[0].queries, 173u);
-  EXPECT_EQ(l.main.rounds[1].queries, 57u);
+  EXPECT_EQ(l.main.rounds[0].queries, 165u);
+  EXPECT_EQ(l.main.rounds[1].queries, 54u);
+  EXPECT_EQ(l.main.rounds[0].pow_bits, 20u);
+  EXPECT_EQ(l.helper.rounds[0].pow_bits, 20u);
   EXPECT_EQ(l.helper.num_rounds, 5u);
 }
 
@@ -62,6 +64,8 @@ TEST(PcsParams, DefaultIsAtLeast100ProvableBitsAtEverySize) {
 TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
   const PcsParams p = training_pcs_params(TrainingParameterSet::kProduction);
   EXPECT_EQ(p.helper.log_inv_rate, 4u);
+  EXPECT_EQ(p.main.pow_bits, 16u);
+  EXPECT_EQ(p.helper.pow_bits, 16u);
   EXPECT_EQ(p.main.log_inv_rate, pcs_params_default().main.log_inv_rate);
   EXPECT_EQ(p.max_openings, pcs_params_default().max_openings);
   EXPECT_NE(pcs_layout_digest(pcs_layout(p, 20)), pcs_layout_digest(pcs_layout(pcs_params_default(), 20)));
