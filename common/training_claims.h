@@ -144,7 +144,7 @@ inline TrainingClaimCapacities training_claim_capacities(const TrainingSetup& s,
   }
   // The dataset check routes claims per segment step and once at its end:
   // runs over one and two steps separate the two parts.
-  const uint32_t rows_bits = training_ceil_log2(s.dataset_rows);
+  const uint32_t rows_bits = training_dataset_rows_bits(s.dataset_rows);
   std::array<TrainingClaimTally, 2> close{};
   for (uint32_t k = 0; k < 2; ++k) {
     TrainingClaimCounter counter(layouts[0]);

@@ -114,6 +114,16 @@ inline uint32_t training_ceil_log2(uint64_t x) {
   return k;
 }
 
+// The dataset commitment's shape (docs/PROTOCOL.md §12.2, §12.4): 2^rows_bits
+// rows of 2^col_bits values, row j = (pixels, label, 0, ...). One definition
+// for the prover that commits it, the dataset check of both roles and the
+// memory estimate.
+inline uint32_t training_dataset_rows_bits(uint64_t rows) { return training_ceil_log2(rows); }
+inline uint32_t training_dataset_col_bits(uint64_t inputs) { return training_ceil_log2(inputs + 1); }
+inline uint32_t training_dataset_vars(const TrainingSetup& s) {
+  return training_dataset_rows_bits(s.dataset_rows) + training_dataset_col_bits(s.widths[0]);
+}
+
 namespace training_layout_detail {
 
 class Builder {
@@ -215,7 +225,7 @@ inline void build_training_layout(const TrainingSetup& s, bool first_step, Train
   const uint64_t B = s.batch, C = s.classes();
   const uint32_t cbC = training_ceil_log2(C);
   // The pixel rows carry the label in column n_0, as the dataset rows do.
-  const uint32_t cb_in = training_ceil_log2(uint64_t{s.inputs()} + 1);
+  const uint32_t cb_in = training_dataset_col_bits(s.inputs());
   auto width_bits = [&](uint32_t layer_index) {  // padded width of widths[i]
     return layer_index == 0 ? cb_in : training_ceil_log2(s.widths[layer_index]);
   };

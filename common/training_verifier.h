@@ -533,7 +533,7 @@ inline size_t training_segment_scratch_bytes(const TrainingSetup& setup,
     }
   }
   const uint32_t cb_in = layouts[0].t(layouts[0].pixels).col_bits;
-  const uint32_t rows_bits = training_ceil_log2(setup.dataset_rows);
+  const uint32_t rows_bits = training_dataset_rows_bits(setup.dataset_rows);
   role.set_dataset(&dataset_acc, rows_bits, cb_in);
   role.scheduled_rows = rows;
   role.set_close_binding(layouts.data(), stack_acc.data(), w_acc.data(), t_begin);

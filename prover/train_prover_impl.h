@@ -117,7 +117,7 @@ inline TrainingCommitment commit_training_weights(const TrainingSetup& s, const 
 inline TrainingCommitment commit_training_dataset(TrainingParameterSet ps, const formats::LabelledImages& data,
                                                   ProverRng& rng) {
   const uint64_t n0 = data.pixels_per_image();
-  const uint32_t cb = training_ceil_log2(n0 + 1), rb = training_ceil_log2(data.count);
+  const uint32_t cb = training_dataset_col_bits(n0), rb = training_dataset_rows_bits(data.count);
   std::vector<Gl> d(size_t{1} << (cb + rb), Gl::zero());
   for (size_t j = 0; j < data.count; ++j) {
     const auto img = data.image(j);
@@ -720,7 +720,7 @@ std::vector<uint8_t> BasicTrainingSegmentProver<Hooks>::close() {
   const TrainingLayout& l0 = layouts_[0];
   const uint32_t bb = l0.batch_bits, B = setup_.batch;
   const TensorInfo& px = l0.t(l0.pixels);
-  const uint32_t cb = px.col_bits, rows_bits = training_ceil_log2(setup_.dataset_rows);
+  const uint32_t cb = px.col_bits, rows_bits = training_dataset_rows_bits(setup_.dataset_rows);
   if (dataset_.slots->at(0).size() != (size_t{1} << (rows_bits + cb)))
     throw std::invalid_argument("training: the dataset commitment does not match the setup");
   std::vector<E> close_values;

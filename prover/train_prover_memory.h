@@ -83,8 +83,7 @@ inline TrainMemoryEstimate estimate_training_memory(const TrainingSetup& setup) 
   const PcsParams params = training_pcs_params(setup.parameter_set);
   const uint32_t weight_vars = training_slots_vars(
       std::span<const uint8_t>(later.weight_slot_vars.data(), later.num_weight_slots));
-  const uint32_t dataset_vars =
-      training_ceil_log2(setup.dataset_rows) + training_ceil_log2(uint64_t{setup.widths[0]} + 1);
+  const uint32_t dataset_vars = training_dataset_vars(setup);
   const uint64_t weights = commitment_bytes(params, weight_vars);
   const uint64_t stack = uint64_t{1} << e.stack_vars;
   e.fixed = kBaseBytes + commitment_bytes(params, dataset_vars) + weights;
