@@ -4,9 +4,12 @@
 // offset_i. Rounds 0 and 1 are computed from P itself and each block's eq
 // table, so neither P lifted to K nor W at full size is ever built; only the
 // tables folded twice (2^(m-2) values of K each) are kept, and later rounds
-// fold them in place. A block of two or more variables builds one eq table,
-// over its coordinates 2.., which serves both first rounds (through four
-// sums of P against it, one pass over P in the base field) and the folded W. For a 2^28 stack that is 3 GiB where lifting both
+// fold them in place. A block of two or more variables needs only the eq
+// table over its coordinates 2.. (a quarter of its size): both first rounds
+// come from four sums of P against it (one pass over P in the base field),
+// and it is the block's part of the folded W. It is built twice (for the
+// sums, and again for W) rather than kept: the blocks of a segment's claims
+// can add up to several times the table. For a 2^28 stack that is 3 GiB where lifting both
 // tables took 12 GiB before the first fold. The messages, challenges and
 // final value are those of the generic prover (prover/sumcheck_prover.h) run
 // on (P in K, W): the transcript is the same byte for byte.
@@ -17,7 +20,6 @@
 #include <cstring>
 #include <span>
 #include <stdexcept>
-#include <utility>
 #include <vector>
 
 #include "common/multilinear.h"
@@ -99,28 +101,27 @@ void fold_in_place(std::vector<E>& v, const E& r) {
 //   g(0) = (1 - a_1) T_0,  g(1) = a_1 T_1,  g(2) = (3a_1 - 1)(2T_1 - T_0),
 // each times the block's scale at that round; c is also the block's W after
 // both rounds (before its scale).
-template <class F, class E>
-struct QuadBlock {
-  std::vector<E> c;
+template <class E>
+struct QuadSums {
   E s[4];
 };
 
 template <class F, class E>
-QuadBlock<F, E> quad_block(const F* table, std::span<const E> point, uint64_t offset) {
-  QuadBlock<F, E> q;
-  q.c = eq_table<E>(point.subspan(2));
+QuadSums<E> quad_sums(const F* table, std::span<const E> point, uint64_t offset) {
+  const std::vector<E> c = eq_table<E>(point.subspan(2));
   const F* base = table + offset;
   using Sum = sumcheck_arith::ProductSum<E, F>;
-  std::vector<std::array<Sum, 4>> part(parallel_chunk_count(q.c.size(), kMinChunk));
+  std::vector<std::array<Sum, 4>> part(parallel_chunk_count(c.size(), kMinChunk));
   parallel_chunks(
-      q.c.size(),
+      c.size(),
       [&](size_t b, size_t e, size_t ch) {
         std::array<Sum, 4> acc{};
         for (size_t y = b; y < e; ++y)
-          for (unsigned x = 0; x < 4; ++x) acc[x].add(q.c[y], base[4 * y + x]);
+          for (unsigned x = 0; x < 4; ++x) acc[x].add(c[y], base[4 * y + x]);
         part[ch] = acc;
       },
       kMinChunk);
+  QuadSums<E> q;
   for (unsigned x = 0; x < 4; ++x) {
     q.s[x] = E::zero();
     for (const auto& pc : part) q.s[x] += pc[x].result();
@@ -196,12 +197,12 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
   std::vector<batching_detail::Level<E>> level;
   level.reserve(blocks.size());
   for (const auto& b : blocks) level.push_back({b.scale, b.point, b.offset});
-  // Blocks of two or more variables: their eq table and four sums, once.
-  std::vector<batching_detail::QuadBlock<F, E>> quad(blocks.size());
+  // Blocks of two or more variables: their four sums, once.
+  std::vector<batching_detail::QuadSums<E>> quad(blocks.size());
   std::vector<uint8_t> is_quad(blocks.size(), 0);
   for (size_t i = 0; i < blocks.size(); ++i)
     if (blocks[i].point.size() >= 2) {
-      quad[i] = batching_detail::quad_block<F, E>(table.data(), blocks[i].point, blocks[i].offset);
+      quad[i] = batching_detail::quad_sums<F, E>(table.data(), blocks[i].point, blocks[i].offset);
       is_quad[i] = 1;
     }
   // round: 0 or 1 (the quad blocks' closed forms); pj: P at that level.
@@ -294,13 +295,12 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
         }
       },
       batching_detail::kMinChunk);
-  for (size_t i = 0; i < level.size(); ++i) {
-    const auto& b = level[i];
+  for (const auto& b : level) {
     if (b.point.empty()) {
       wv[b.offset] += b.scale;
       continue;
     }
-    const std::vector<E> e = is_quad[i] ? std::move(quad[i].c) : eq_table<E>(b.point);
+    const std::vector<E> e = eq_table<E>(b.point);
     E* w = wv.data() + b.offset;
     parallel_chunks(
         e.size(),
