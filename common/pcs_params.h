@@ -162,8 +162,8 @@ inline WhirSecurity whir_security(const WhirSchedule& s) {
 }
 
 // The round schedule of a WHIR instance; valid == false when the spec is out
-// of range (no variables, domain beyond 2^32, too many rounds) or when the
-// schedule would give fewer than spec.security_bits bits.
+// of range (no variables, domain beyond 2^32, too many rounds). Whether it
+// reaches spec.security_bits is whir_meets_security's question.
 inline WhirSchedule whir_schedule(const WhirSpec& spec) {
   WhirSchedule s;
   s.spec = spec;
@@ -200,11 +200,15 @@ inline WhirSchedule whir_schedule(const WhirSpec& spec) {
   }
   s.num_rounds = r;
   s.valid = true;
-  // A schedule is only used where it delivers its bits (docs/PROTOCOL.md
-  // §9.5): where even the largest eta of the Johnson bound leaves a folding
-  // step above 2^-lambda (a large table at a low rate), the spec is refused.
-  if (whir_security(s).min_bits < spec.security_bits) s.valid = false;
   return s;
+}
+
+// Whether every round-by-round error of a schedule is at most 2^-lambda. A
+// layout is only valid where both its runs do (docs/PROTOCOL.md §9.5): where
+// even the largest eta of the Johnson bound leaves a folding step above
+// 2^-lambda (a large table at a low rate), pcs_layout refuses the size.
+inline bool whir_meets_security(const WhirSchedule& s) {
+  return s.valid && whir_security(s).min_bits >= s.spec.security_bits;
 }
 
 // ---------------------------------------------------------------------------
@@ -392,7 +396,7 @@ inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
   if (!l.main.valid) return l;
   l.main_view_dims = instance_view_dims(l.main);
   if (!params.zero_knowledge) {
-    l.valid = true;
+    l.valid = whir_meets_security(l.main);
     return l;
   }
   if (params.max_openings == 0 || params.max_claims == 0) return l;
@@ -419,7 +423,7 @@ inline PcsLayout pcs_layout(const PcsParams& params, uint32_t num_vars) {
       const uint64_t new_commit = 3ull * l.helper.commit_ood;
       if (new_leak <= leak && new_commit <= commit_dims) {
         l.helper_view_dims = leak;
-        l.valid = true;
+        l.valid = whir_meets_security(l.main) && whir_meets_security(l.helper);
         return l;
       }
       leak = new_leak > leak ? new_leak : leak;
