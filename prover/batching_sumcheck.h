@@ -4,15 +4,16 @@
 // offset_i. Rounds 0 and 1 are computed from P itself and each block's eq
 // table, so neither P lifted to K nor W at full size is ever built; only the
 // tables folded twice (2^(m-2) values of K each) are kept, and later rounds
-// fold them in place. A block of two or more variables needs only the eq
-// table over its coordinates 2.. (a quarter of its size): both first rounds
-// come from four sums of P against it (one pass over P in the base field),
-// and it is the block's part of the folded W. It is built twice (for the
-// sums, and again for W) rather than kept: the blocks of a segment's claims
-// can add up to several times the table. For a 2^28 stack that is 3 GiB where lifting both
-// tables took 12 GiB before the first fold. The messages, challenges and
-// final value are those of the generic prover (prover/sumcheck_prover.h) run
-// on (P in K, W): the transcript is the same byte for byte.
+// fold them in place. For a 2^28 stack that is 3 GiB where lifting both
+// tables took 12 GiB before the first fold. A block of two or more variables
+// needs only the eq table over its coordinates 2.. (a quarter of its size):
+// both first rounds come from four sums of P against it (one pass over P in
+// the base field), and it is the block's part of the folded W. It is built
+// twice (for the sums, and again for W) rather than kept, since the blocks of
+// a segment's claims can add up to several times the table. The messages,
+// challenges and final value are those of the generic prover
+// (prover/sumcheck_prover.h) run on (P in K, W): the transcript is the same
+// byte for byte.
 #pragma once
 
 #include <array>

@@ -81,9 +81,8 @@ TEST(PcsParams, TrainingSetIsAtLeast100ProvableBitsWithTheCheaperHelper) {
 // A schedule that cannot reach its bits is refused, not used at less: at
 // 2^30 the last main round's folding step (9 variables at rate 2^-15) stays
 // above 2^-100 for every eta the Johnson bound allows (98.25 bits before the
-// check), so neither set
-// has a layout there, and every layout that exists has its 100 bits
-// (docs/PROTOCOL.md §9.5).
+// check), so neither set has a layout there, and every layout that exists has
+// its 100 bits (docs/PROTOCOL.md §9.5).
 TEST(PcsParams, SchedulesShortOfTheirBitsAreRefused) {
   for (const PcsParams& p : {pcs_params_default(), training_pcs_params(TrainingParameterSet::kProduction)}) {
     for (uint32_t m = 1; m <= kPcsMaxVars; ++m) {
