@@ -112,6 +112,48 @@ inline uint32_t whir_queries(uint32_t num_vars, double log_inv_rate, uint32_t la
   return t < 1.0 ? 1u : static_cast<uint32_t>(t);
 }
 
+// The round schedule of a WHIR instance; valid == false when the spec is out
+// of range (no variables, domain beyond 2^32, too many rounds). Whether it
+// reaches spec.security_bits is whir_meets_security's question.
+inline WhirSchedule whir_schedule(const WhirSpec& spec) {
+  WhirSchedule s;
+  s.spec = spec;
+  if (spec.num_vars == 0 || spec.num_vars > kPcsMaxVars || spec.first_fold_bits == 0 || spec.fold_bits == 0 ||
+      spec.log_inv_rate == 0 || spec.security_bits == 0 || spec.security_bits > 256 || spec.pow_bits > 40 ||
+      spec.domain_shift == 0 || spec.domain_shift >= Goldilocks::kModulus)
+    return s;
+  if (spec.num_vars + spec.log_inv_rate > Goldilocks::kTwoAdicity) return s;
+  uint32_t m = spec.num_vars;
+  uint32_t log_n = spec.num_vars + spec.log_inv_rate;
+  s.commit_ood = whir_ood_samples(m, spec.log_inv_rate, spec.security_bits);
+  uint32_t r = 0;
+  while (true) {
+    if (r == kPcsMaxRounds) return s;
+    WhirRound& rd = s.rounds[r];
+    const uint32_t k = r == 0 ? spec.first_fold_bits : spec.fold_bits;
+    rd.num_vars = m;
+    rd.fold_bits = k < m ? k : m;
+    rd.log_domain = log_n;
+    rd.pow_bits = spec.pow_bits;
+    rd.queries = whir_queries(m, static_cast<double>(log_n) - m, spec.security_bits, rd.pow_bits);
+    const uint32_t next_m = m - rd.fold_bits;
+    ++r;
+    if (next_m <= spec.final_vars_max) {
+      rd.next_ood = 0;
+      s.final_vars = next_m;
+      break;
+    }
+    const uint32_t shrink = r == 1 ? spec.first_domain_shrink : 1;
+    if (shrink >= log_n || log_n - shrink <= next_m) return s;  // the next code would have rate >= 1
+    log_n -= shrink;
+    rd.next_ood = whir_ood_samples(next_m, static_cast<double>(log_n) - next_m, spec.security_bits);
+    m = next_m;
+  }
+  s.num_rounds = r;
+  s.valid = true;
+  return s;
+}
+
 // -log2 of each round-by-round soundness error of a WHIR instance, plus its
 // proof of work (docs/PROTOCOL.md §9.5). min_bits is the security level.
 struct WhirSecurity {
@@ -159,48 +201,6 @@ inline WhirSecurity whir_security(const WhirSchedule& s) {
   }
   out.min_bits = mn;
   return out;
-}
-
-// The round schedule of a WHIR instance; valid == false when the spec is out
-// of range (no variables, domain beyond 2^32, too many rounds). Whether it
-// reaches spec.security_bits is whir_meets_security's question.
-inline WhirSchedule whir_schedule(const WhirSpec& spec) {
-  WhirSchedule s;
-  s.spec = spec;
-  if (spec.num_vars == 0 || spec.num_vars > kPcsMaxVars || spec.first_fold_bits == 0 || spec.fold_bits == 0 ||
-      spec.log_inv_rate == 0 || spec.security_bits == 0 || spec.security_bits > 256 || spec.pow_bits > 40 ||
-      spec.domain_shift == 0 || spec.domain_shift >= Goldilocks::kModulus)
-    return s;
-  if (spec.num_vars + spec.log_inv_rate > Goldilocks::kTwoAdicity) return s;
-  uint32_t m = spec.num_vars;
-  uint32_t log_n = spec.num_vars + spec.log_inv_rate;
-  s.commit_ood = whir_ood_samples(m, spec.log_inv_rate, spec.security_bits);
-  uint32_t r = 0;
-  while (true) {
-    if (r == kPcsMaxRounds) return s;
-    WhirRound& rd = s.rounds[r];
-    const uint32_t k = r == 0 ? spec.first_fold_bits : spec.fold_bits;
-    rd.num_vars = m;
-    rd.fold_bits = k < m ? k : m;
-    rd.log_domain = log_n;
-    rd.pow_bits = spec.pow_bits;
-    rd.queries = whir_queries(m, static_cast<double>(log_n) - m, spec.security_bits, rd.pow_bits);
-    const uint32_t next_m = m - rd.fold_bits;
-    ++r;
-    if (next_m <= spec.final_vars_max) {
-      rd.next_ood = 0;
-      s.final_vars = next_m;
-      break;
-    }
-    const uint32_t shrink = r == 1 ? spec.first_domain_shrink : 1;
-    if (shrink >= log_n || log_n - shrink <= next_m) return s;  // the next code would have rate >= 1
-    log_n -= shrink;
-    rd.next_ood = whir_ood_samples(next_m, static_cast<double>(log_n) - next_m, spec.security_bits);
-    m = next_m;
-  }
-  s.num_rounds = r;
-  s.valid = true;
-  return s;
 }
 
 // Whether every round-by-round error of a schedule is at most 2^-lambda. A
