@@ -199,20 +199,17 @@ BatchingSumcheckOutput<E> prove_batching_sumcheck(Transcript<H>& t, std::span<co
   level.reserve(blocks.size());
   for (const auto& b : blocks) level.push_back({b.scale, b.point, b.offset});
   // Blocks of two or more variables: their four sums, once.
+  auto is_quad = [&](size_t i) { return blocks[i].point.size() >= 2; };
   std::vector<batching_detail::QuadSums<E>> quad(blocks.size());
-  std::vector<uint8_t> is_quad(blocks.size(), 0);
   for (size_t i = 0; i < blocks.size(); ++i)
-    if (blocks[i].point.size() >= 2) {
-      quad[i] = batching_detail::quad_sums<F, E>(table.data(), blocks[i].point, blocks[i].offset);
-      is_quad[i] = 1;
-    }
+    if (is_quad(i)) quad[i] = batching_detail::quad_sums<F, E>(table.data(), blocks[i].point, blocks[i].offset);
   // round: 0 or 1 (the quad blocks' closed forms); pj: P at that level.
   auto block_sums = [&](unsigned round, const E& r0, auto&& pj) {
     RoundSums<E> total;
     for (size_t i = 0; i < level.size(); ++i) {
       const auto& b = level[i];
       RoundSums<E> s;
-      if (is_quad[i]) {
+      if (is_quad(i)) {
         s = round == 0 ? batching_detail::quad_round0(quad[i].s, b.point[0], b.point[1])
                        : batching_detail::quad_round1(quad[i].s, r0, b.point[0]);
       } else if (b.point.empty()) {
