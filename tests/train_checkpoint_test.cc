@@ -523,6 +523,10 @@ TEST(TrainingLayoutLimit, StackBeyond2To29IsRefused) {
   const auto too_big = layout_of("3072-4096-4096-4096-4096-10");
   EXPECT_EQ(too_big->stack_vars, 30u);
   EXPECT_FALSE(too_big->valid);
+  // The cap is the commitment's own limit, not a second one beside it.
+  const PcsParams params = training_pcs_params(TrainingParameterSet::kProduction);
+  EXPECT_TRUE(pcs_layout(params, kTrainingMaxStackVars).valid);
+  EXPECT_FALSE(pcs_layout(params, kTrainingMaxStackVars + 1).valid);
 }
 
 // W^2 ends segment [0,2) and starts [2,4): it is opened once in each. The
