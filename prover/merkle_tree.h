@@ -61,6 +61,34 @@ class MerkleTree {
     return commit_rows_impl<F>(elements, row_width, &rng);
   }
 
+  // The same tree as commit_rows over rows * row_width elements, built from a
+  // codeword the caller produces a chunk at a time: fill(q, out) writes rows
+  // [q * rows_per_chunk, (q + 1) * rows_per_chunk) into out (rows_per_chunk *
+  // row_width elements). Only one chunk is held at a time (docs/PROTOCOL.md
+  // §9.6, recomputed codewords).
+  template <class F, class ChunkFn>
+  static MerkleTree commit_row_chunks(size_t rows, size_t row_width, size_t rows_per_chunk, ProverRng* rng,
+                                      ChunkFn&& fill) {
+    if (row_width == 0 || rows_per_chunk == 0 || rows % rows_per_chunk != 0)
+      throw std::invalid_argument("MerkleTree::commit_row_chunks: rows are not a multiple of a nonzero chunk");
+    MerkleTree t(rows);
+    t.draw_salts(rng);
+    std::vector<F> buf(rows_per_chunk * row_width);
+    Digest* const leaf_digests = t.nodes_.data() + rows;
+    for (size_t q = 0; q < rows / rows_per_chunk; ++q) {
+      fill(q, std::span<F>(buf));
+      const size_t first = q * rows_per_chunk;
+      parallel_chunks(
+          rows_per_chunk,
+          [&](size_t b, size_t e, size_t) {
+            t.hash_rows<F>(std::span<const F>(buf), row_width, first, b, e, leaf_digests + first);
+          },
+          kMinLeavesPerThread);
+    }
+    t.build_levels();
+    return t;
+  }
+
   // Structure of arrays: leaf i is the row (columns[0][i], ..., columns[w-1][i]),
   // hashed exactly as commit_rows hashes that row.
   template <class F>
@@ -169,14 +197,36 @@ class MerkleTree {
     });
   }
 
-  // leaves(b, e, out) hashes leaves [b, e) into out[b, e); then the levels,
-  // a chunk of each at a time through merkle_node_digests (lanes).
+  // leaves(b, e, out) hashes leaves [b, e) into out[b, e); then the levels.
   template <class RangeFn>
   void build_ranges(RangeFn&& leaves) {
     const size_t n = num_leaves();
     Digest* const leaf_digests = nodes_.data() + n;
     parallel_chunks(
         n, [&](size_t b, size_t e, size_t) { leaves(b, e, leaf_digests); }, kMinLeavesPerThread);
+    build_levels();
+  }
+
+  // Hashes rows [b, e) of `elements` (row i is elements[i * row_width, ...)),
+  // which are the tree's leaves first + b, ..., into out[b, e), salted with
+  // those leaves' salts in hiding mode; four rows at a time
+  // (merkle_row_digests4: BLAKE2b lanes where it can).
+  template <class F>
+  void hash_rows(std::span<const F> elements, size_t row_width, size_t first, size_t b, size_t e, Digest* out) const {
+    auto row = [&](size_t i) { return elements.subspan(i * row_width, row_width); };
+    const MerkleSalt* salts = salts_.empty() ? nullptr : salts_.data() + first;
+    size_t i = b;
+    for (; i + 4 <= e; i += 4) {
+      const std::span<const F> rows[4] = {row(i), row(i + 1), row(i + 2), row(i + 3)};
+      merkle_row_digests4<H, F>(salts != nullptr ? salts + i : nullptr, rows, out + i);
+    }
+    for (; i < e; ++i) out[i] = salts == nullptr ? merkle_row_digest<H, F>(row(i)) : merkle_row_digest<H, F>(salts[i], row(i));
+  }
+
+  // The levels above the leaf digests, a chunk of each at a time through
+  // merkle_node_digests (lanes).
+  void build_levels() {
+    const size_t n = num_leaves();
     for (size_t width = n / 2; width >= 1; width /= 2) {
       Digest* const parents = nodes_.data() + width;
       const Digest* const children = nodes_.data() + 2 * width;
@@ -193,17 +243,7 @@ class MerkleTree {
       throw std::invalid_argument("MerkleTree::commit_rows: element count is not a multiple of a nonzero width");
     MerkleTree t(elements.size() / row_width);
     t.draw_salts(rng);
-    // Four rows at a time (merkle_row_digests4: BLAKE2b lanes where it can).
-    t.build_ranges([&](size_t b, size_t e, Digest* out) {
-      auto row = [&](size_t i) { return elements.subspan(i * row_width, row_width); };
-      const MerkleSalt* salts = t.salts_.empty() ? nullptr : t.salts_.data();
-      size_t i = b;
-      for (; i + 4 <= e; i += 4) {
-        const std::span<const F> rows[4] = {row(i), row(i + 1), row(i + 2), row(i + 3)};
-        merkle_row_digests4<H, F>(salts != nullptr ? salts + i : nullptr, rows, out + i);
-      }
-      for (; i < e; ++i) out[i] = salts == nullptr ? merkle_row_digest<H, F>(row(i)) : merkle_row_digest<H, F>(salts[i], row(i));
-    });
+    t.build_ranges([&](size_t b, size_t e, Digest* out) { t.hash_rows<F>(elements, row_width, 0, b, e, out); });
     return t;
   }
 

@@ -257,6 +257,79 @@ const char* ntt_simd_name(NttSimd level) {
   return "unknown";
 }
 
+namespace {
+
+// The SIMD part of an element-wise kernel (a multiple of the level's lanes),
+// by the level ntt_simd() returns; returns how many values it did.
+template <class Avx512Fn, class Avx2Fn>
+size_t vector_head(size_t n, Avx512Fn&& f512, Avx2Fn&& f2) {
+  switch (ntt_simd()) {
+    case NttSimd::kAvx512: {
+      const size_t head = n - n % avx512::kLanes;
+      f512(head);
+      return head;
+    }
+    case NttSimd::kAvx2: {
+      const size_t head = n - n % avx2::kLanes;
+      f2(head);
+      return head;
+    }
+    case NttSimd::kScalar:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void gl_add_assign(Goldilocks* a, const Goldilocks* b, size_t n) {
+  size_t j = vector_head(
+      n, [&](size_t h) { avx512::add_assign(words(a), words(b), h); },
+      [&](size_t h) { avx2::add_assign(words(a), words(b), h); });
+  for (; j < n; ++j) a[j] += b[j];
+}
+
+void gl_add_scalar(Goldilocks* a, Goldilocks v, size_t n) {
+  size_t j = vector_head(
+      n, [&](size_t h) { avx512::add_scalar(words(a), v.value(), h); },
+      [&](size_t h) { avx2::add_scalar(words(a), v.value(), h); });
+  for (; j < n; ++j) a[j] += v;
+}
+
+void gl_mul_add(Goldilocks* acc, Goldilocks lambda, const Goldilocks* b, size_t n) {
+  size_t j = vector_head(
+      n, [&](size_t h) { avx512::mul_add(words(acc), lambda.value(), words(b), h); },
+      [&](size_t h) { avx2::mul_add(words(acc), lambda.value(), words(b), h); });
+  for (; j < n; ++j) acc[j] = acc[j] * lambda + b[j];
+}
+
+void gl_scale_by_powers(Goldilocks* a, size_t n, Goldilocks start, Goldilocks ratio) {
+  size_t j = 0;
+  switch (ntt_simd()) {
+    case NttSimd::kAvx512: {
+      j = n - n % (2 * avx512::kLanes);
+      if (j > 0) {
+        uint64_t pows[2 * avx512::kLanes];
+        leading_powers<avx512::kLanes>(start, ratio, pows);
+        avx512::scale_by_powers(words(a), j, pows, ratio.pow(2 * avx512::kLanes).value());
+      }
+      break;
+    }
+    case NttSimd::kAvx2: {
+      j = n - n % (2 * avx2::kLanes);
+      if (j > 0) {
+        uint64_t pows[2 * avx2::kLanes];
+        leading_powers<avx2::kLanes>(start, ratio, pows);
+        avx2::scale_by_powers(words(a), j, pows, ratio.pow(2 * avx2::kLanes).value());
+      }
+      break;
+    }
+    case NttSimd::kScalar:
+      break;
+  }
+  if (j < n) scale_by_powers(std::span<Goldilocks>(a + j, n - j), start * ratio.pow(j), ratio);
+}
+
 namespace ntt_detail {
 
 using Gl = Goldilocks;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "common/field.h"
@@ -288,11 +289,23 @@ void parallel_bit_reverse_permute(std::span<F> a) {
       64);
 }
 
+// Element-wise Goldilocks kernels, SIMD at the level ntt_simd() returns
+// (ntt_parallel.cc), on one thread: a[j] += b[j]; a[j] += v;
+// acc[j] = acc[j] lambda + b[j]; a[j] *= start ratio^j.
+void gl_add_assign(Goldilocks* a, const Goldilocks* b, size_t n);
+void gl_add_scalar(Goldilocks* a, Goldilocks v, size_t n);
+void gl_mul_add(Goldilocks* acc, Goldilocks lambda, const Goldilocks* b, size_t n);
+void gl_scale_by_powers(Goldilocks* a, size_t n, Goldilocks start, Goldilocks ratio);
+
 // a[i] *= start * ratio^i, in parallel chunks.
 template <class F>
 void parallel_scale_by_powers(std::span<F> a, F start, F ratio) {
   parallel_chunks(a.size(), [&](size_t begin, size_t end, size_t) {
-    scale_by_powers(a.subspan(begin, end - begin), start * ratio.pow(begin), ratio);
+    if constexpr (std::is_same_v<F, Goldilocks>) {
+      gl_scale_by_powers(a.data() + begin, end - begin, start * ratio.pow(begin), ratio);
+    } else {
+      scale_by_powers(a.subspan(begin, end - begin), start * ratio.pow(begin), ratio);
+    }
   });
 }
 

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "common/extension.h"
 #include "common/pcs_maths.h"
+#include "prover/ntt_parallel.h"
 #include "prover/parallel.h"
 
 namespace zkpot::pcs_kernels {
@@ -151,6 +153,59 @@ inline void add_eq_pow_points(std::span<E> W, uint32_t vars, std::span<const F> 
         }
       },
       1);
+}
+
+// Symbols [q 2^log_l, (q + 1) 2^log_l) of the bit-reversed codeword of size
+// 2^log_n, on the coset shift<w>, of the polynomial whose 2^msg_vars monomial
+// coefficients fill(begin, len, out) writes (docs/PROTOCOL.md §9.7).
+// Position q 2^log_l + i holds the value at shift w^(rev_c(q) + 2^c rev_l(i)),
+// c = log_n - log_l: the chunk is the polynomial on the coset s<w^(2^c)>,
+// s = shift w^rev_c(q), in bit-reversed order, i.e. the size-2^log_l NTT of
+// sum_u c_(t + u 2^log_l) s^(t + u 2^log_l) (the coefficients reduced mod
+// X^L - s^L). With q = 0 and log_l = log_n it is the whole codeword.
+template <class Fill>
+void codeword_chunk(const Fill& fill, uint32_t msg_vars, uint32_t log_n, uint32_t log_l, uint64_t shift, size_t q,
+                    std::span<F> out) {
+  constexpr size_t kBlock = size_t{1} << 12;
+  const size_t len = size_t{1} << log_l;
+  const size_t msg = size_t{1} << msg_vars;
+  if (out.size() != len || log_l > log_n) throw std::logic_error("pcs: codeword chunk of the wrong size");
+  const F s = F::from_u64(shift) * F::root_of_unity(log_n).pow(reverse_bits(q, log_n - log_l));
+  const size_t block = std::min(kBlock, len);
+  if (msg <= len) {
+    parallel_chunks(
+        len / block,
+        [&](size_t b, size_t e, size_t) {
+          for (size_t c = b; c < e; ++c) {
+            const size_t begin = c * block;
+            const size_t have = begin >= msg ? 0 : std::min(block, msg - begin);
+            if (have > 0) fill(begin, have, out.data() + begin);
+            std::fill(out.begin() + static_cast<ptrdiff_t>(begin + have),
+                      out.begin() + static_cast<ptrdiff_t>(begin + block), F::zero());
+          }
+        },
+        1);
+  } else {
+    // Horner in lambda = s^L over the msg / L coefficients of each residue t.
+    const F lambda = s.pow(len);
+    const size_t folds = msg / len;
+    parallel_chunks(
+        len / block,
+        [&](size_t b, size_t e, size_t) {
+          std::vector<F> buf(block);
+          for (size_t c = b; c < e; ++c) {
+            F* acc = out.data() + c * block;
+            fill((folds - 1) * len + c * block, block, acc);
+            for (size_t u = folds - 1; u-- > 0;) {
+              fill(u * len + c * block, block, buf.data());
+              gl_mul_add(acc, lambda, buf.data(), block);
+            }
+          }
+        },
+        1);
+  }
+  if (s != F::one()) parallel_scale_by_powers<F>(out.subspan(0, std::min(msg, len)), F::one(), s);
+  parallel_ntt_to_bit_reversed<F>(out);
 }
 
 }  // namespace zkpot::pcs_kernels

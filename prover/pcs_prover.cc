@@ -11,6 +11,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "common/multilinear.h"
@@ -112,76 +113,156 @@ struct Source {
 };
 
 // Codeword of a round: bit-reversed coset evaluations, leaves of 2^k symbols.
+// Either kept whole from commit to opening (base or ext), or recomputed a
+// chunk of 2^log_chunk symbols at a time from the round's coefficients (src
+// for round 0, coeffs for later rounds) when the queries read it
+// (docs/PROTOCOL.md §9.7).
 struct Oracle {
   uint32_t log_n = 0, k = 0;
   std::vector<F> base;
   std::vector<E> ext;
+  uint32_t log_chunk = 0;  // 0: kept
+  Source src;
+  std::vector<E> coeffs;
+  uint64_t shift = 1;
+  bool corrupt_half = false;
   std::optional<Tree> tree;
+  bool recomputed() const { return log_chunk != 0; }
 };
 
 constexpr size_t kBlock = size_t{1} << 12;
 
+// See pcs_kernels::codeword_chunk.
+void codeword_chunk(const Source& src, uint32_t log_n, uint32_t log_l, uint64_t shift, size_t q, std::span<F> out) {
+  pcs_kernels::codeword_chunk(src.fill, src.num_vars, log_n, log_l, shift, q, out);
+}
+
+// Which codewords a prover recomputes (docs/PROTOCOL.md §9.7): those of
+// 2^from_log symbols or more, in chunks of half their message (a quarter of
+// a rate-1/2 codeword), of at least one leaf and 2^min_chunk_log symbols.
+struct RecomputePolicy {
+  uint32_t from_log = UINT32_MAX;
+  uint32_t min_chunk_log = 0;
+  // 0 when the codeword of 2^log_n symbols is kept, else log2 of its chunk.
+  uint32_t chunk_log(uint32_t msg_vars, uint32_t log_n, uint32_t k) const {
+    if (log_n < from_log) return 0;
+    const uint32_t l = std::max<uint32_t>({msg_vars > 0 ? msg_vars - 1 : 0, k, min_chunk_log, 1});
+    return std::min(l, log_n);
+  }
+};
+
+// Chunk q of a round-0 oracle (the corrupt_half cheat applied to it as to the
+// whole codeword: symbol 0 of every even leaf changed).
+void base_chunk(const Oracle& o, uint32_t log_l, size_t q, std::span<F> out) {
+  codeword_chunk(o.src, o.log_n, log_l, o.shift, q, out);
+  if (o.corrupt_half) {
+    const size_t width = size_t{1} << o.k, first_leaf = (q << log_l) >> o.k;
+    for (size_t leaf = first_leaf % 2; leaf < out.size() / width; leaf += 2) out[leaf * width] += F::one();
+  }
+}
+
+// Chunk q of a K-valued oracle: one base-field chunk per coordinate.
+void ext_chunk(const Oracle& o, uint32_t log_l, size_t q, std::span<E> out, std::vector<F>& scratch) {
+  scratch.resize(out.size());
+  for (unsigned d = 0; d < 3; ++d) {
+    const Source coord{log2_exact(o.coeffs.size()), [&](uint64_t b, size_t l, F* dst) {
+                         for (size_t i = 0; i < l; ++i) dst[i] = o.coeffs[b + i].coeff(d);
+                       }};
+    codeword_chunk(coord, o.log_n, log_l, o.shift, q, std::span<F>(scratch));
+    parallel_chunks(out.size(), [&](size_t b, size_t e, size_t) {
+      for (size_t i = b; i < e; ++i) out[i].coeff(d) = scratch[i];
+    });
+  }
+}
+
 // Commits a base-field round-0 polynomial whose monomial coefficients are the
-// table (docs/PROTOCOL.md §9.1): NTT onto the coset, Merkle tree over the leaves.
-Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng, bool corrupt_half) {
+// table (docs/PROTOCOL.md §9.1): NTT onto the coset, Merkle tree over the
+// leaves; kept whole, or hashed a chunk at a time and dropped (§9.7).
+Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng, bool corrupt_half,
+                   const RecomputePolicy& recompute) {
   PhaseTimer tm("commit");
   const WhirRound& r0 = s.rounds[0];
   Oracle o;
   o.log_n = r0.log_domain;
   o.k = r0.fold_bits;
-  const size_t n = size_t{1} << o.log_n;
-  const size_t msg = size_t{1} << s.spec.num_vars;
-  o.base.assign(n, F::zero());
-  tm.lap("alloc");
-  parallel_chunks(
-      (msg + kBlock - 1) / kBlock,
-      [&](size_t b, size_t e, size_t) {
-        for (size_t c = b; c < e; ++c) {
-          const size_t begin = c * kBlock, len = std::min(kBlock, msg - begin);
-          src.fill(begin, len, o.base.data() + begin);
-        }
-      },
-      1);
-  tm.lap("fill");
-  if (s.spec.domain_shift != 1)
-    parallel_scale_by_powers<F>(std::span<F>(o.base.data(), msg), F::one(), F::from_u64(s.spec.domain_shift));
-  parallel_ntt_to_bit_reversed<F>(std::span<F>(o.base));
-  tm.lap("ntt");
-  if (corrupt_half) {
-    const size_t width = size_t{1} << o.k;
-    for (size_t leaf = 0; leaf < n / width; leaf += 2) o.base[leaf * width] += F::one();
+  o.src = src;
+  o.shift = s.spec.domain_shift;
+  o.corrupt_half = corrupt_half;
+  const size_t n = size_t{1} << o.log_n, width = size_t{1} << o.k;
+  o.log_chunk = recompute.chunk_log(s.spec.num_vars, o.log_n, o.k);
+  if (o.recomputed()) {
+    const size_t rows_per_chunk = (size_t{1} << o.log_chunk) / width;
+    auto fill = [&](size_t q, std::span<F> out) { base_chunk(o, o.log_chunk, q, out); };
+    o.tree.emplace(Tree::commit_row_chunks<F>(n / width, width, rows_per_chunk, salt_rng, fill));
+    tm.lap("chunks+merkle");
+    return o;
   }
+  o.base.resize(n);
+  tm.lap("alloc");
+  base_chunk(o, o.log_n, 0, std::span<F>(o.base));
+  tm.lap("fill+ntt");
   const std::span<const F> cw(o.base);
-  o.tree.emplace(salt_rng ? Tree::commit_rows<F>(cw, size_t{1} << o.k, *salt_rng)
-                          : Tree::commit_rows<F>(cw, size_t{1} << o.k));
+  o.tree.emplace(salt_rng ? Tree::commit_rows<F>(cw, width, *salt_rng) : Tree::commit_rows<F>(cw, width));
   tm.lap("merkle");
   return o;
 }
 
 // Commits a K-valued polynomial given by its monomial coefficients: one NTT
-// per base coordinate, one coordinate buffer at a time.
-Oracle commit_ext(std::span<const E> coeffs, uint32_t log_n, uint32_t k, uint64_t shift, ProverRng* salt_rng) {
+// per base coordinate, one coordinate buffer at a time. A recomputed oracle
+// takes the coefficients over (coeffs is left empty).
+Oracle commit_ext(std::vector<E>& coeffs, uint32_t log_n, uint32_t k, uint64_t shift, ProverRng* salt_rng,
+                  const RecomputePolicy& recompute) {
   Oracle o;
   o.log_n = log_n;
   o.k = k;
-  const size_t n = size_t{1} << log_n;
-  o.ext.assign(n, E::zero());
-  std::vector<F> buf(n);
-  for (unsigned d = 0; d < 3; ++d) {
-    parallel_chunks(n, [&](size_t b, size_t e, size_t) {
-      for (size_t i = b; i < e; ++i) buf[i] = i < coeffs.size() ? coeffs[i].coeff(d) : F::zero();
-    });
-    if (shift != 1)
-      parallel_scale_by_powers<F>(std::span<F>(buf.data(), coeffs.size()), F::one(), F::from_u64(shift));
-    parallel_ntt_to_bit_reversed<F>(std::span<F>(buf));
-    parallel_chunks(n, [&](size_t b, size_t e, size_t) {
-      for (size_t i = b; i < e; ++i) o.ext[i].coeff(d) = buf[i];
-    });
+  o.shift = shift;
+  const size_t n = size_t{1} << log_n, width = size_t{1} << k;
+  std::vector<F> scratch;
+  o.log_chunk = recompute.chunk_log(log2_exact(coeffs.size()), log_n, k);
+  if (o.recomputed()) {
+    o.coeffs = std::move(coeffs);
+    const size_t rows_per_chunk = (size_t{1} << o.log_chunk) / width;
+    auto fill = [&](size_t q, std::span<E> out) { ext_chunk(o, o.log_chunk, q, out, scratch); };
+    o.tree.emplace(Tree::commit_row_chunks<E>(n / width, width, rows_per_chunk, salt_rng, fill));
+    return o;
   }
+  o.coeffs.swap(coeffs);  // ext_chunk reads them from the oracle; handed back below
+  o.ext.resize(n);
+  ext_chunk(o, log_n, 0, std::span<E>(o.ext), scratch);
+  o.coeffs.swap(coeffs);
   const std::span<const E> cw(o.ext);
-  o.tree.emplace(salt_rng ? Tree::commit_rows<E>(cw, size_t{1} << k, *salt_rng)
-                          : Tree::commit_rows<E>(cw, size_t{1} << k));
+  o.tree.emplace(salt_rng ? Tree::commit_rows<E>(cw, width, *salt_rng) : Tree::commit_rows<E>(cw, width));
   return o;
+}
+
+// The rows of the distinct, increasing leaves idx, 2^k symbols each: copied
+// from a kept codeword, or recomputed one chunk at a time (only the chunks
+// that hold one of them).
+template <class V>
+std::vector<V> oracle_rows(const Oracle& o, std::span<const uint64_t> idx) {
+  const size_t width = size_t{1} << o.k;
+  std::vector<V> rows(idx.size() * width);
+  if (!o.recomputed()) {
+    const std::vector<V>& cw = [&]() -> const std::vector<V>& {
+      if constexpr (std::is_same_v<V, F>) return o.base; else return o.ext;
+    }();
+    for (size_t i = 0; i < idx.size(); ++i)
+      std::copy_n(cw.begin() + static_cast<ptrdiff_t>(idx[i] * width), width, rows.begin() + static_cast<ptrdiff_t>(i * width));
+    return rows;
+  }
+  const uint32_t rows_bits = o.log_chunk - o.k;
+  std::vector<V> chunk(size_t{1} << o.log_chunk);
+  std::vector<F> scratch;
+  for (size_t i = 0; i < idx.size();) {
+    const size_t q = idx[i] >> rows_bits;
+    if constexpr (std::is_same_v<V, F>) base_chunk(o, o.log_chunk, q, std::span<F>(chunk));
+    else ext_chunk(o, o.log_chunk, q, std::span<E>(chunk), scratch);
+    for (; i < idx.size() && (idx[i] >> rows_bits) == q; ++i) {
+      const size_t local = idx[i] - (q << rows_bits);
+      std::copy_n(chunk.begin() + static_cast<ptrdiff_t>(local * width), width, rows.begin() + static_cast<ptrdiff_t>(i * width));
+    }
+  }
+  return rows;
 }
 
 // sum_a c_a prod_j (a_j ? w1[j] : w0[j]) over the round-0 table c: split
@@ -285,7 +366,8 @@ uint64_t grind(const Digest& challenge, unsigned bits) {
 // One WHIR run (docs/PROTOCOL.md §9.2) on a committed base-field polynomial.
 void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0, const Source& src,
                 std::vector<ProverConstraint> cons, PcsProof<F, E>& proof, ProverRng* salt_rng,
-                const PcsCheat& cheat, std::span<const E> weight_override_claim, size_t override_index) {
+                const PcsCheat& cheat, std::span<const E> weight_override_claim, size_t override_index,
+                const RecomputePolicy& recompute) {
   PhaseTimer tm("open");
   const uint32_t m = s.spec.num_vars;
   const LagrangeKernel<E> kernel(kPcsSumcheckDegree);
@@ -501,19 +583,23 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
       coeffs = P;
       evals_to_coeffs<E>(std::span<E>(coeffs));
     }
+    // P_{j+1}'s coefficients: here, or in next_oracle once a recomputed
+    // oracle has taken them (its buffer stays put when the oracle moves).
+    std::span<const E> next_poly(coeffs);
     if (!last) {
       const WhirRound& nx = s.rounds[j + 1];
       // The root is read from the fresh oracle before it moves: read through
       // next_oracle, g++ 12 takes its optional tree as maybe uninitialised.
-      Oracle fresh = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng);
+      Oracle fresh = commit_ext(coeffs, nx.log_domain, nx.fold_bits, s.spec.domain_shift, salt_rng, recompute);
       const Digest root = fresh.tree->root();
       next_oracle = std::move(fresh);
+      if (next_oracle.recomputed()) next_poly = next_oracle.coeffs;
       proof.digests.push_back(root);
       ch.absorb_digest("pcs.round.root", root);
       for (uint32_t o = 0; o < rd.next_ood; ++o) {
         const E w = ch.challenge_ext("pcs.round.ood");
         ood_points.push_back(w);
-        ood_answers.push_back(pcs_univariate_eval<E, E>(coeffs, w));
+        ood_answers.push_back(pcs_univariate_eval<E, E>(next_poly, w));
       }
       proof.ext.insert(proof.ext.end(), ood_answers.begin(), ood_answers.end());
       ch.absorb_ext("pcs.round.ood.ans", ood_answers);
@@ -536,12 +622,15 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
     idx.resize(merkle_canonicalize_indices(idx));
     const Tree::MultiOpening op = cur->tree->open_many(idx);
     const size_t width = size_t{1} << rd.fold_bits;
+    const std::vector<F> base_rows = j == 0 ? oracle_rows<F>(*cur, idx) : std::vector<F>{};
+    const std::vector<E> ext_rows = j == 0 ? std::vector<E>{} : oracle_rows<E>(*cur, idx);
     for (const uint64_t leaf : drawn) {
       if (cur->tree->hiding() == MerkleHiding::kSalted) proof.salts.push_back(cur->tree->salt(leaf));
+      const size_t at = static_cast<size_t>(std::lower_bound(idx.begin(), idx.end(), leaf) - idx.begin()) * width;
       if (j == 0) {
-        proof.base.insert(proof.base.end(), cur->base.begin() + leaf * width, cur->base.begin() + (leaf + 1) * width);
+        proof.base.insert(proof.base.end(), base_rows.begin() + at, base_rows.begin() + at + width);
       } else {
-        proof.ext.insert(proof.ext.end(), cur->ext.begin() + leaf * width, cur->ext.begin() + (leaf + 1) * width);
+        proof.ext.insert(proof.ext.end(), ext_rows.begin() + at, ext_rows.begin() + at + width);
       }
     }
     proof.digests.insert(proof.digests.end(), op.siblings.begin(), op.siblings.end());
@@ -550,16 +639,16 @@ void whir_prove(PcsChallenger& ch, const WhirSchedule& s, const Oracle& oracle0,
     const F shift_inv = F::from_u64(s.spec.domain_shift).inverse();
     for (size_t i = 0; i < idx.size(); ++i) {
       const F y_inv = pcs_leaf_point_inverse<F>(shift_inv, rd.log_domain, rd.fold_bits, idx[i]);
-      folds[i] = j == 0 ? pcs_fold_leaf<F, E, F>(std::span<const F>(cur->base.data() + idx[i] * width, width),
+      folds[i] = j == 0 ? pcs_fold_leaf<F, E, F>(std::span<const F>(base_rows.data() + i * width, width),
                                                  rd.fold_bits, y_inv, rj, work)
-                        : pcs_fold_leaf<F, E, E>(std::span<const E>(cur->ext.data() + idx[i] * width, width),
+                        : pcs_fold_leaf<F, E, E>(std::span<const E>(ext_rows.data() + i * width, width),
                                                  rd.fold_bits, y_inv, rj, work);
     }
     // Self-check (cheap): the first folded leaves agree with P_{j+1}.
     if (!cheat.skip_self_checks && !cheat.corrupt_final_polynomial) {
       for (size_t i = 0; i < std::min<size_t>(2, idx.size()); ++i) {
         const F x = pcs_pow2k(pcs_leaf_point<F>(s.spec.domain_shift, rd.log_domain, rd.fold_bits, idx[i]), rd.fold_bits);
-        if (pcs_univariate_eval<E, F>(coeffs, x) != folds[i])
+        if (pcs_univariate_eval<E, F>(next_poly, x) != folds[i])
           throw std::logic_error("pcs open: round " + std::to_string(j) + " fold disagrees with the next polynomial");
       }
     }
@@ -618,6 +707,7 @@ struct PcsProver::State {
   std::array<uint64_t, kPcsMaxSlots> offsets{};
   std::vector<F> masks;  // G
   Oracle main0, helper0;
+  RecomputePolicy recompute;  // the codewords recomputed when queried (§9.7)
   std::optional<ProverRng> salt_rng;  // default randomness of openings (salts of their round trees)
 
   // f^ = stacked slots + sum_w g_w(window bits), block [begin, begin + len).
@@ -627,14 +717,30 @@ struct PcsProver::State {
     for (size_t i = 0; i < slots.size(); ++i) {
       const uint64_t a = std::max<uint64_t>(begin, offsets[i]);
       const uint64_t b = std::min<uint64_t>(end, offsets[i] + slots[i].size());
-      for (uint64_t x = a; x < b; ++x) out[x - begin] = slots[i][x - offsets[i]];
+      if (a < b) std::copy(slots[i].begin() + (a - offsets[i]), slots[i].begin() + (b - offsets[i]), out + (a - begin));
     }
     if (!layout.params.zero_knowledge) return;
+    // Window w adds g_w[(x >> start) mod 2^width] at position x: runs of
+    // 2^start equal values, or (start 0) runs of consecutive ones, each
+    // added by one SIMD kernel.
     for (uint32_t w = 0; w < layout.num_windows; ++w) {
       const PcsWindow& win = layout.windows[w];
       const F* g = masks.data() + win.offset;
       const uint64_t mask = (uint64_t{1} << win.width) - 1;
-      for (size_t x = 0; x < len; ++x) out[x] += g[((begin + x) >> win.start) & mask];
+      for (size_t x = 0; x < len;) {
+        const uint64_t pos = begin + x;
+        const uint64_t at = (pos >> win.start) & mask;
+        if (win.start == 0) {
+          const size_t run = static_cast<size_t>(std::min<uint64_t>(len - x, mask + 1 - at));
+          gl_add_assign(out + x, g + at, run);
+          x += run;
+        } else {
+          const uint64_t step = uint64_t{1} << win.start;
+          const size_t run = static_cast<size_t>(std::min<uint64_t>(len - x, step - (pos & (step - 1))));
+          gl_add_scalar(out + x, g[at], run);
+          x += run;
+        }
+      }
     }
   }
   Source main_source() const {
@@ -654,6 +760,7 @@ PcsProver::~PcsProver() = default;
 const PcsCommitment<GlExt3>& PcsProver::commitment() const { return s_->com; }
 const PcsLayout& PcsProver::layout() const { return s_->layout; }
 const std::vector<Goldilocks>& PcsProver::masks() const { return s_->masks; }
+bool PcsProver::recomputes_codewords() const { return s_->recompute.from_log != UINT32_MAX; }
 
 uint32_t PcsProver::stacked_vars(std::span<const uint32_t> slot_vars) {
   uint64_t total = 0;
@@ -697,7 +804,7 @@ void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, 
                    std::span<const E> helper_ood_override) {
   const PcsLayout& L = st.layout;
   const bool zk = L.params.zero_knowledge;
-  st.main0 = commit_base(L.main, st.main_source(), zk ? &rng : nullptr, cheat.corrupt_half_of_codeword);
+  st.main0 = commit_base(L.main, st.main_source(), zk ? &rng : nullptr, cheat.corrupt_half_of_codeword, st.recompute);
   PcsCommitment<E>& com = st.com;
   com.main_root = st.main0.tree->root();
   com.main_ood = L.main.commit_ood;
@@ -709,7 +816,7 @@ void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, 
     com.main_ood_answers[o] = evaluate_table_univariate(ms, com.main_ood_points[o]);
   if (cheat.corrupt_ood_answer) com.main_ood_answers[0] += E::one();
   if (zk) {
-    st.helper0 = commit_base(L.helper, st.helper_source(), &rng, false);
+    st.helper0 = commit_base(L.helper, st.helper_source(), &rng, false, st.recompute);
     com.helper_root = st.helper0.tree->root();
     com.helper_ood = L.helper.commit_ood;
     if (com.helper_ood > kPcsMaxOod) throw std::invalid_argument("pcs commit: too many out-of-domain samples");
@@ -729,9 +836,41 @@ void finish_commit(PcsProver::State& st, ProverRng& rng, const PcsCheat& cheat, 
 
 }  // namespace
 
+bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory) {
+  if (memory == PcsMemory::kAuto)
+    return layout.valid && layout.main.num_rounds > 0 && layout.main.rounds[0].log_domain >= kPcsRecomputeFromLog;
+  return memory == PcsMemory::kRecompute;
+}
+
+namespace {
+
+// kRecompute: every codeword, in the smallest chunks; kAuto, for a large
+// commitment: the codewords of 2^22 symbols and more, in chunks of at least
+// 2^18 (docs/PROTOCOL.md §9.7).
+RecomputePolicy recompute_policy(const PcsLayout& layout, PcsMemory memory) {
+  RecomputePolicy p;
+  if (!pcs_recomputes_codewords(layout, memory)) return p;
+  if (memory == PcsMemory::kRecompute) {
+    p.from_log = 0;
+    p.min_chunk_log = 0;
+  } else {
+    p.from_log = 22;
+    p.min_chunk_log = 18;
+  }
+  return p;
+}
+
+}  // namespace
+
 PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
                             const PcsCheat& cheat) {
+  return commit(layout, polys, rng, PcsMemory::kAuto, cheat);
+}
+
+PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
+                            PcsMemory memory, const PcsCheat& cheat) {
   std::unique_ptr<State> st(make_state(layout, polys));
+  st->recompute = recompute_policy(layout, memory);
   if (layout.params.zero_knowledge) {
     st->masks.resize(size_t{1} << layout.helper.spec.num_vars);
     for (F& x : st->masks) x = rng.field<F>();
@@ -744,6 +883,7 @@ PcsProver PcsProver::commit_with_masks(const PcsLayout& layout, std::span<const 
                                        ProverRng& rng, std::vector<F> masks, std::span<const E> main_ood_points,
                                        std::span<const E> helper_ood_points) {
   std::unique_ptr<State> st(make_state(layout, polys));
+  st->recompute = recompute_policy(layout, PcsMemory::kAuto);
   if (layout.params.zero_knowledge && masks.size() != (size_t{1} << layout.helper.spec.num_vars))
     throw std::invalid_argument("pcs commit: mask table of the wrong size");
   st->masks = std::move(masks);
@@ -834,7 +974,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
       for (size_t v = override_point.size(); v < m; ++v) override_point.push_back(full[0][v]);
     }
     whir_prove(ch, L.main, st.main0, st.main_source(), std::move(cons), proof, zk ? &opening_rng : nullptr, cheat,
-               override_point, st.com.main_ood);
+               override_point, st.com.main_ood, st.recompute);
   }
   if (zk) {
     const uint32_t mh = L.helper.spec.num_vars;
@@ -853,7 +993,7 @@ PcsProof<Goldilocks, GlExt3> PcsProver::open(PcsChallenger& ch, std::span<const 
     PcsCheat helper_cheat = cheat;
     helper_cheat.corrupt_final_polynomial = false;
     whir_prove(ch, L.helper, st.helper0, st.helper_source(), std::move(cons), proof, &opening_rng, helper_cheat, {},
-               0);
+               0, st.recompute);
   }
   return proof;
 }

@@ -105,6 +105,17 @@ struct PcsCheat {
   bool corrupt_ood_answer = false;        // commit: a wrong out-of-domain answer
 };
 
+// Whether the prover keeps every round's codeword from its commitment to the
+// opening that queries it, or keeps only the Merkle tree (and salts) and
+// recomputes the codeword a chunk at a time from the round's coefficients
+// when queries read it (docs/PROTOCOL.md §9.7). Commitments and proofs are
+// the same bytes either way; recomputing holds about half the memory at 2^24
+// and costs a second encoding. kAuto recomputes from a round-0 codeword of
+// 2^kPcsRecomputeFromLog symbols (256 MiB) up.
+enum class PcsMemory { kAuto, kKeep, kRecompute };
+inline constexpr uint32_t kPcsRecomputeFromLog = 25;
+bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory);
+
 class PcsProver {
  public:
   using F = Goldilocks;
@@ -115,6 +126,8 @@ class PcsProver {
   // valid until the last open(). The rng supplies salts and masks.
   static PcsProver commit(const PcsLayout& layout, std::span<const std::span<const F>> polynomials, ProverRng& rng,
                           const PcsCheat& cheat = {});
+  static PcsProver commit(const PcsLayout& layout, std::span<const std::span<const F>> polynomials, ProverRng& rng,
+                          PcsMemory memory, const PcsCheat& cheat = {});
   // Test hook: commit with the given mask table G (2^helper vars values) and
   // out-of-domain points, so that a proof is affine in (witness, G).
   static PcsProver commit_with_masks(const PcsLayout& layout, std::span<const std::span<const F>> polynomials,
@@ -150,6 +163,7 @@ class PcsProver {
   E evaluate(uint32_t slot, std::span<const E> point) const;
   // The mask table G (zero-knowledge layouts), for tests.
   const std::vector<F>& masks() const;
+  bool recomputes_codewords() const;
 
   struct State;
 
