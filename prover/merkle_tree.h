@@ -65,7 +65,7 @@ class MerkleTree {
   // codeword the caller produces a chunk at a time: fill(q, out) writes rows
   // [q * rows_per_chunk, (q + 1) * rows_per_chunk) into out (rows_per_chunk *
   // row_width elements). Only one chunk is held at a time (docs/PROTOCOL.md
-  // §9.6, recomputed codewords).
+  // §9.7, recomputed codewords).
   template <class F, class ChunkFn>
   static MerkleTree commit_row_chunks(size_t rows, size_t row_width, size_t rows_per_chunk, ProverRng* rng,
                                       ChunkFn&& fill) {

@@ -845,8 +845,8 @@ bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory) {
 namespace {
 
 // kRecompute: every codeword, in the smallest chunks; kAuto, for a large
-// commitment: the codewords of 2^22 symbols and more, in chunks of at least
-// 2^18 (docs/PROTOCOL.md §9.7).
+// commitment: the codewords of 2^kPcsRecomputeRoundFromLog symbols and more,
+// in chunks of at least 2^18 (docs/PROTOCOL.md §9.7).
 RecomputePolicy recompute_policy(const PcsLayout& layout, PcsMemory memory) {
   RecomputePolicy p;
   if (!pcs_recomputes_codewords(layout, memory)) return p;
@@ -854,13 +854,17 @@ RecomputePolicy recompute_policy(const PcsLayout& layout, PcsMemory memory) {
     p.from_log = 0;
     p.min_chunk_log = 0;
   } else {
-    p.from_log = 22;
+    p.from_log = kPcsRecomputeRoundFromLog;
     p.min_chunk_log = 18;
   }
   return p;
 }
 
 }  // namespace
+
+bool pcs_recomputes_codeword(const PcsLayout& layout, PcsMemory memory, uint32_t log_n) {
+  return log_n >= recompute_policy(layout, memory).from_log;
+}
 
 PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
                             const PcsCheat& cheat) {

@@ -110,11 +110,17 @@ struct PcsCheat {
 // recomputes the codeword a chunk at a time from the round's coefficients
 // when queries read it (docs/PROTOCOL.md §9.7). Commitments and proofs are
 // the same bytes either way; recomputing holds about half the memory at 2^24
-// and costs a second encoding. kAuto recomputes from a round-0 codeword of
-// 2^kPcsRecomputeFromLog symbols (256 MiB) up.
+// and costs a second encoding. kAuto recomputes when the main run's round-0
+// codeword has 2^kPcsRecomputeFromLog symbols (256 MiB) or more, and then
+// only the codewords (of either run, any round) of 2^kPcsRecomputeRoundFromLog
+// symbols or more; kRecompute recomputes every codeword.
 enum class PcsMemory { kAuto, kKeep, kRecompute };
 inline constexpr uint32_t kPcsRecomputeFromLog = 25;
+inline constexpr uint32_t kPcsRecomputeRoundFromLog = 22;
+// Whether a commitment of this layout recomputes its main round-0 codeword.
 bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory);
+// Whether it recomputes a codeword of 2^log_n symbols (of either run).
+bool pcs_recomputes_codeword(const PcsLayout& layout, PcsMemory memory, uint32_t log_n);
 
 class PcsProver {
  public:

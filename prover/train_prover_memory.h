@@ -27,6 +27,7 @@
 #include "common/training_layout.h"
 #include "common/training_segment.h"
 #include "common/training_setup.h"
+#include "prover/pcs_prover.h"
 
 namespace zkpot {
 
@@ -49,14 +50,16 @@ inline constexpr uint64_t kWorkingBytesPerStackEntry = 48;
 // The process itself, the public tables and the trainer's copy of the data.
 inline constexpr uint64_t kBaseBytes = uint64_t{96} << 20;
 
-// Round 0 of one WHIR run: its base-field codeword, the Merkle tree over the
-// codeword's leaves (2 digests per leaf) and one salt per leaf.
-inline uint64_t round0_oracle_bytes(const WhirSchedule& s) {
+// Round 0 of one WHIR run: the Merkle tree over its codeword's leaves (2
+// digests per leaf), one salt per leaf, and the base-field codeword itself
+// unless the prover recomputes it when queried (docs/PROTOCOL.md §9.7).
+inline uint64_t round0_oracle_bytes(const PcsLayout& l, const WhirSchedule& s) {
   if (!s.valid || s.num_rounds == 0) return 0;
   const WhirRound& r0 = s.rounds[0];
   const uint64_t symbols = uint64_t{1} << r0.log_domain;
   const uint64_t leaves = uint64_t{1} << r0.log_rows();
-  return 8 * symbols + leaves * (2 * 32 + kMerkleSaltBytes);
+  const bool kept = !pcs_recomputes_codeword(l, PcsMemory::kAuto, r0.log_domain);
+  return (kept ? 8 * symbols : 0) + leaves * (2 * 32 + kMerkleSaltBytes);
 }
 
 // What a commitment holds from commit to its opening: the committed table,
@@ -64,7 +67,7 @@ inline uint64_t round0_oracle_bytes(const WhirSchedule& s) {
 inline uint64_t commitment_bytes(const PcsParams& params, uint32_t num_vars) {
   const PcsLayout l = pcs_layout(params, num_vars);
   if (!l.valid) return 0;
-  return 8 * (uint64_t{1} << l.main.spec.num_vars) + round0_oracle_bytes(l.main) + round0_oracle_bytes(l.helper) +
+  return 8 * (uint64_t{1} << l.main.spec.num_vars) + round0_oracle_bytes(l, l.main) + round0_oracle_bytes(l, l.helper) +
          8 * (uint64_t{1} << l.helper.spec.num_vars);
 }
 
