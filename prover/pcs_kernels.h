@@ -3,6 +3,7 @@
 // parallel transforms between hypercube values and monomial coefficients.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -844,9 +844,10 @@ bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory) {
 
 namespace {
 
-// kRecompute: every codeword, in the smallest chunks; kAuto, for a large
-// commitment: the codewords of 2^kPcsRecomputeRoundFromLog symbols and more,
-// in chunks of at least 2^18 (docs/PROTOCOL.md §9.7).
+// kRecompute: every codeword, in chunks of half its message (at least a
+// leaf); kAuto, for a large commitment: the codewords of
+// 2^kPcsRecomputeRoundFromLog symbols and more, in chunks of at least 2^18
+// (docs/PROTOCOL.md §9.7).
 RecomputePolicy recompute_policy(const PcsLayout& layout, PcsMemory memory) {
   RecomputePolicy p;
   if (!pcs_recomputes_codewords(layout, memory)) return p;

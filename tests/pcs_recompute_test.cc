@@ -118,9 +118,9 @@ Instance instance(std::initializer_list<uint32_t> sizes, uint64_t seed) {
   return in;
 }
 
-// Sizes where a chunk is the whole codeword (below 2^13 symbols) and where the
-// main, helper and later rounds are cut into 2 to 8 chunks; with and without
-// zero knowledge, and a stacked commitment.
+// kRecompute cuts every codeword into chunks of half its message: the main,
+// helper and later rounds into 2 to 8 chunks (one at the smallest sizes);
+// with and without zero knowledge, and a stacked commitment.
 TEST(PcsRecompute, SameCommitmentAndProofAsKeepingTheCodewords) {
   struct Case {
     PcsParams params;
