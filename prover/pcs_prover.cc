@@ -2,13 +2,8 @@
 #include "prover/pcs_prover.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <array>
 #include <cstring>
-#include <ctime>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -19,49 +14,32 @@
 #include "common/sumcheck.h"
 #include "prover/ntt_parallel.h"
 #include "prover/pcs_kernels.h"
+#include "prover/pcs_oracle.h"
 #include "prover/parallel.h"
 
 namespace zkpot {
 
 namespace {
 
-// Phase timings on stderr when ZKPOT_PCS_TIMING is set (for tuning only).
-struct PhaseTimer {
-  const char* name;
-  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  double cpu0 = cpu_now();
-  static bool enabled() {
-    static const bool on = std::getenv("ZKPOT_PCS_TIMING") != nullptr;
-    return on;
-  }
-  static double cpu_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
-  }
-  explicit PhaseTimer(const char* n) : name(n) {}
-  // Prints wall and CPU time since the last lap (or construction) under `what`.
-  void lap(const char* what) {
-    if (!enabled()) return;
-    const auto now = std::chrono::steady_clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(now - t0).count();
-    const double cpu = cpu_now();
-    std::fprintf(stderr, "  [pcs] %-7s %-22s wall %8.1f ms  cpu %8.1f ms\n", name, what, ms, cpu - cpu0);
-    t0 = now;
-    cpu0 = cpu;
-  }
-};
-
 using F = Goldilocks;
 using E = GlExt3;
 using Digest = Blake2b256::Digest;
-using Tree = MerkleTree<>;
+using pcs_oracle::commit_base;
+using pcs_oracle::commit_ext;
+using pcs_oracle::Oracle;
+using pcs_oracle::oracle_rows;
+using pcs_oracle::PhaseTimer;
+using pcs_oracle::RecomputePolicy;
+using pcs_oracle::Source;
+using pcs_oracle::Tree;
 
 // ---------------------------------------------------------------------------
 // Table helpers.
 
 using pcs_kernels::evals_to_coeffs;
 using pcs_kernels::LazyExt;
+
+constexpr size_t kBlock = size_t{1} << 12;
 
 // eq(point, .) over 2^point.size() entries, times `scale`.
 std::vector<E> eq_table_scaled(std::span<const E> point, const E& scale) {
@@ -102,167 +80,6 @@ std::vector<E> pow_point(const E& x, uint32_t m) {
     xp = xp.square();
   }
   return p;
-}
-
-// ---------------------------------------------------------------------------
-// The round-0 polynomial of an instance, read in blocks (never materialised
-// for the main instance: f^ = stacked slots + mask windows, docs §9.4).
-struct Source {
-  uint32_t num_vars = 0;
-  std::function<void(uint64_t begin, size_t len, F* out)> fill;
-};
-
-// Codeword of a round: bit-reversed coset evaluations, leaves of 2^k symbols.
-// Either kept whole from commit to opening (base or ext), or recomputed a
-// chunk of 2^log_chunk symbols at a time from the round's coefficients (src
-// for round 0, coeffs for later rounds) when the queries read it
-// (docs/PROTOCOL.md §9.7).
-struct Oracle {
-  uint32_t log_n = 0, k = 0;
-  std::vector<F> base;
-  std::vector<E> ext;
-  uint32_t log_chunk = 0;  // 0: kept
-  Source src;
-  std::vector<E> coeffs;
-  uint64_t shift = 1;
-  bool corrupt_half = false;
-  std::optional<Tree> tree;
-  bool recomputed() const { return log_chunk != 0; }
-};
-
-constexpr size_t kBlock = size_t{1} << 12;
-
-// See pcs_kernels::codeword_chunk.
-void codeword_chunk(const Source& src, uint32_t log_n, uint32_t log_l, uint64_t shift, size_t q, std::span<F> out) {
-  pcs_kernels::codeword_chunk(src.fill, src.num_vars, log_n, log_l, shift, q, out);
-}
-
-// Which codewords a prover recomputes (docs/PROTOCOL.md §9.7): those of
-// 2^from_log symbols or more, in chunks of half their message (a quarter of
-// a rate-1/2 codeword), of at least one leaf and 2^min_chunk_log symbols.
-struct RecomputePolicy {
-  uint32_t from_log = UINT32_MAX;
-  uint32_t min_chunk_log = 0;
-  // 0 when the codeword of 2^log_n symbols is kept, else log2 of its chunk.
-  uint32_t chunk_log(uint32_t msg_vars, uint32_t log_n, uint32_t k) const {
-    if (log_n < from_log) return 0;
-    const uint32_t l = std::max<uint32_t>({msg_vars > 0 ? msg_vars - 1 : 0, k, min_chunk_log, 1});
-    return std::min(l, log_n);
-  }
-};
-
-// Chunk q of a round-0 oracle (the corrupt_half cheat applied to it as to the
-// whole codeword: symbol 0 of every even leaf changed).
-void base_chunk(const Oracle& o, uint32_t log_l, size_t q, std::span<F> out) {
-  codeword_chunk(o.src, o.log_n, log_l, o.shift, q, out);
-  if (o.corrupt_half) {
-    const size_t width = size_t{1} << o.k, first_leaf = (q << log_l) >> o.k;
-    for (size_t leaf = first_leaf % 2; leaf < out.size() / width; leaf += 2) out[leaf * width] += F::one();
-  }
-}
-
-// Chunk q of a K-valued oracle: one base-field chunk per coordinate.
-void ext_chunk(const Oracle& o, uint32_t log_l, size_t q, std::span<E> out, std::vector<F>& scratch) {
-  scratch.resize(out.size());
-  for (unsigned d = 0; d < 3; ++d) {
-    const Source coord{log2_exact(o.coeffs.size()), [&](uint64_t b, size_t l, F* dst) {
-                         for (size_t i = 0; i < l; ++i) dst[i] = o.coeffs[b + i].coeff(d);
-                       }};
-    codeword_chunk(coord, o.log_n, log_l, o.shift, q, std::span<F>(scratch));
-    parallel_chunks(out.size(), [&](size_t b, size_t e, size_t) {
-      for (size_t i = b; i < e; ++i) out[i].coeff(d) = scratch[i];
-    });
-  }
-}
-
-// Commits a base-field round-0 polynomial whose monomial coefficients are the
-// table (docs/PROTOCOL.md §9.1): NTT onto the coset, Merkle tree over the
-// leaves; kept whole, or hashed a chunk at a time and dropped (§9.7).
-Oracle commit_base(const WhirSchedule& s, const Source& src, ProverRng* salt_rng, bool corrupt_half,
-                   const RecomputePolicy& recompute) {
-  PhaseTimer tm("commit");
-  const WhirRound& r0 = s.rounds[0];
-  Oracle o;
-  o.log_n = r0.log_domain;
-  o.k = r0.fold_bits;
-  o.src = src;
-  o.shift = s.spec.domain_shift;
-  o.corrupt_half = corrupt_half;
-  const size_t n = size_t{1} << o.log_n, width = size_t{1} << o.k;
-  o.log_chunk = recompute.chunk_log(s.spec.num_vars, o.log_n, o.k);
-  if (o.recomputed()) {
-    const size_t rows_per_chunk = (size_t{1} << o.log_chunk) / width;
-    auto fill = [&](size_t q, std::span<F> out) { base_chunk(o, o.log_chunk, q, out); };
-    o.tree.emplace(Tree::commit_row_chunks<F>(n / width, width, rows_per_chunk, salt_rng, fill));
-    tm.lap("chunks+merkle");
-    return o;
-  }
-  o.base.resize(n);
-  tm.lap("alloc");
-  base_chunk(o, o.log_n, 0, std::span<F>(o.base));
-  tm.lap("fill+ntt");
-  const std::span<const F> cw(o.base);
-  o.tree.emplace(salt_rng ? Tree::commit_rows<F>(cw, width, *salt_rng) : Tree::commit_rows<F>(cw, width));
-  tm.lap("merkle");
-  return o;
-}
-
-// Commits a K-valued polynomial given by its monomial coefficients: one NTT
-// per base coordinate, one coordinate buffer at a time. A recomputed oracle
-// takes the coefficients over (coeffs is left empty).
-Oracle commit_ext(std::vector<E>& coeffs, uint32_t log_n, uint32_t k, uint64_t shift, ProverRng* salt_rng,
-                  const RecomputePolicy& recompute) {
-  Oracle o;
-  o.log_n = log_n;
-  o.k = k;
-  o.shift = shift;
-  const size_t n = size_t{1} << log_n, width = size_t{1} << k;
-  std::vector<F> scratch;
-  o.log_chunk = recompute.chunk_log(log2_exact(coeffs.size()), log_n, k);
-  if (o.recomputed()) {
-    o.coeffs = std::move(coeffs);
-    const size_t rows_per_chunk = (size_t{1} << o.log_chunk) / width;
-    auto fill = [&](size_t q, std::span<E> out) { ext_chunk(o, o.log_chunk, q, out, scratch); };
-    o.tree.emplace(Tree::commit_row_chunks<E>(n / width, width, rows_per_chunk, salt_rng, fill));
-    return o;
-  }
-  o.coeffs.swap(coeffs);  // ext_chunk reads them from the oracle; handed back below
-  o.ext.resize(n);
-  ext_chunk(o, log_n, 0, std::span<E>(o.ext), scratch);
-  o.coeffs.swap(coeffs);
-  const std::span<const E> cw(o.ext);
-  o.tree.emplace(salt_rng ? Tree::commit_rows<E>(cw, width, *salt_rng) : Tree::commit_rows<E>(cw, width));
-  return o;
-}
-
-// The rows of the distinct, increasing leaves idx, 2^k symbols each: copied
-// from a kept codeword, or recomputed one chunk at a time (only the chunks
-// that hold one of them).
-template <class V>
-std::vector<V> oracle_rows(const Oracle& o, std::span<const uint64_t> idx) {
-  const size_t width = size_t{1} << o.k;
-  std::vector<V> rows(idx.size() * width);
-  if (!o.recomputed()) {
-    const std::vector<V>& cw = [&]() -> const std::vector<V>& {
-      if constexpr (std::is_same_v<V, F>) return o.base; else return o.ext;
-    }();
-    for (size_t i = 0; i < idx.size(); ++i)
-      std::copy_n(cw.begin() + static_cast<ptrdiff_t>(idx[i] * width), width, rows.begin() + static_cast<ptrdiff_t>(i * width));
-    return rows;
-  }
-  const uint32_t rows_bits = o.log_chunk - o.k;
-  std::vector<V> chunk(size_t{1} << o.log_chunk);
-  std::vector<F> scratch;
-  for (size_t i = 0; i < idx.size();) {
-    const size_t q = idx[i] >> rows_bits;
-    if constexpr (std::is_same_v<V, F>) base_chunk(o, o.log_chunk, q, std::span<F>(chunk));
-    else ext_chunk(o, o.log_chunk, q, std::span<E>(chunk), scratch);
-    for (; i < idx.size() && (idx[i] >> rows_bits) == q; ++i) {
-      const size_t local = idx[i] - (q << rows_bits);
-      std::copy_n(chunk.begin() + static_cast<ptrdiff_t>(local * width), width, rows.begin() + static_cast<ptrdiff_t>(i * width));
-    }
-  }
-  return rows;
 }
 
 // sum_a c_a prod_j (a_j ? w1[j] : w0[j]) over the round-0 table c: split
@@ -842,29 +659,8 @@ bool pcs_recomputes_codewords(const PcsLayout& layout, PcsMemory memory) {
   return memory == PcsMemory::kRecompute;
 }
 
-namespace {
-
-// kRecompute: every codeword, in chunks of half its message (at least a
-// leaf); kAuto, for a large commitment: the codewords of
-// 2^kPcsRecomputeRoundFromLog symbols and more, in chunks of at least 2^18
-// (docs/PROTOCOL.md §9.7).
-RecomputePolicy recompute_policy(const PcsLayout& layout, PcsMemory memory) {
-  RecomputePolicy p;
-  if (!pcs_recomputes_codewords(layout, memory)) return p;
-  if (memory == PcsMemory::kRecompute) {
-    p.from_log = 0;
-    p.min_chunk_log = 0;
-  } else {
-    p.from_log = kPcsRecomputeRoundFromLog;
-    p.min_chunk_log = 18;
-  }
-  return p;
-}
-
-}  // namespace
-
 bool pcs_recomputes_codeword(const PcsLayout& layout, PcsMemory memory, uint32_t log_n) {
-  return log_n >= recompute_policy(layout, memory).from_log;
+  return log_n >= pcs_oracle::recompute_policy(layout, memory).from_log;
 }
 
 PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
@@ -875,7 +671,7 @@ PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<c
 PcsProver PcsProver::commit(const PcsLayout& layout, std::span<const std::span<const F>> polys, ProverRng& rng,
                             PcsMemory memory, const PcsCheat& cheat) {
   std::unique_ptr<State> st(make_state(layout, polys));
-  st->recompute = recompute_policy(layout, memory);
+  st->recompute = pcs_oracle::recompute_policy(layout, memory);
   if (layout.params.zero_knowledge) {
     st->masks.resize(size_t{1} << layout.helper.spec.num_vars);
     for (F& x : st->masks) x = rng.field<F>();
@@ -888,7 +684,7 @@ PcsProver PcsProver::commit_with_masks(const PcsLayout& layout, std::span<const 
                                        ProverRng& rng, std::vector<F> masks, std::span<const E> main_ood_points,
                                        std::span<const E> helper_ood_points) {
   std::unique_ptr<State> st(make_state(layout, polys));
-  st->recompute = recompute_policy(layout, PcsMemory::kAuto);
+  st->recompute = pcs_oracle::recompute_policy(layout, PcsMemory::kAuto);
   if (layout.params.zero_knowledge && masks.size() != (size_t{1} << layout.helper.spec.num_vars))
     throw std::invalid_argument("pcs commit: mask table of the wrong size");
   st->masks = std::move(masks);
